@@ -1,0 +1,129 @@
+package dev.berth.server.daemon;
+
+import dev.berth.server.BuildInfo;
+import dev.berth.server.config.BerthConfig;
+import dev.berth.server.config.ConfigException;
+import dev.berth.server.config.ListenAddress;
+import dev.berth.server.health.NetworkReadiness;
+import dev.berth.server.health.StateDirsReadiness;
+import dev.berth.server.host.CgroupDriver;
+import dev.berth.server.host.CgroupLayout;
+import dev.berth.server.observe.MetricsServer;
+import dev.berth.server.observe.RpcInterceptor;
+import dev.berth.server.observe.RpcMetrics;
+import dev.berth.server.rpc.ImageServiceAdapter;
+import dev.berth.server.rpc.RuntimeInfoRpcs;
+import dev.berth.server.rpc.RuntimeServiceAdapter;
+import io.prometheus.client.CollectorRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * A running Berth daemon: state directories, the CRI socket, metrics. {@link #close()} stops
+ * it gracefully (calls in flight finish) and removes the socket; it is safe to call twice.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** How long calls in flight may run on after a stop signal. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final SocketGuard socket;
+    private final CriServer server;
+    private final MetricsServer metrics;
+    private final Path pidFile;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Daemon(SocketGuard socket, CriServer server, MetricsServer metrics, Path pidFile) {
+        this.socket = socket;
+        this.server = server;
+        this.metrics = metrics;
+        this.pidFile = pidFile;
+    }
+
+    public static Daemon start(BerthConfig config) throws DaemonStartException {
+        ListenAddress metricsAddress;
+        CgroupLayout cgroups;
+        try {
+            metricsAddress = ListenAddress.parse(config.metrics().address());
+            PrivateDirs.create(config.root());
+            PrivateDirs.create(config.state());
+            cgroups = CgroupLayout.detect();
+        } catch (ConfigException | IOException e) {
+            throw new DaemonStartException("cannot prepare Berth's directories: " + e.getMessage(), e);
+        }
+        CgroupDriver driver = CgroupDriver.resolve(config.cgroup().driver(), CgroupDriver.systemdBooted());
+
+        CollectorRegistry registry = new CollectorRegistry(true);
+        RpcInterceptor interceptor = new RpcInterceptor(new RpcMetrics(registry), System::nanoTime);
+        RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver,
+                List.of(new StateDirsReadiness(List.of(config.root(), config.state())), new NetworkReadiness()));
+
+        SocketGuard socket = SocketGuard.claim(config.grpc().socket());
+        CriServer server = null;
+        MetricsServer metrics = null;
+        try {
+            server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),
+                    List.of(new RuntimeServiceAdapter(info), new ImageServiceAdapter()), interceptor);
+            socket.restrictSocketMode();
+            metrics = MetricsServer.startIfEnabled(metricsAddress, registry);
+            Path pidFile = config.state().resolve("berth.pid");
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+            Daemon daemon = new Daemon(socket, server, metrics, pidFile);
+            LOG.info(() -> "berth " + BuildInfo.version() + " serving CRI on unix://" + socket.socket()
+                    + ", cgroup " + cgroups.mode().label() + " with the " + driver.configName() + " driver"
+                    + (daemon.metrics == null ? ", metrics off" : ", metrics on http://" + metricsAddress.host() + ":"
+                            + daemon.metrics.port() + "/metrics"));
+            return daemon;
+        } catch (IOException | RuntimeException | DaemonStartException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (server != null) {
+                server.stop(Duration.ZERO);
+            }
+            socket.close();
+            if (e instanceof DaemonStartException dse) {
+                throw dse;
+            }
+            throw new DaemonStartException("cannot start serving on " + socket.socket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The metrics port actually bound (useful when configured as an ephemeral port), or -1 when off. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("stopping: letting calls in flight finish");
+        server.stop(STOP_GRACE);
+        if (metrics != null) {
+            metrics.close();
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException ignored) {
+            // a stale pid file is only informational
+        }
+        socket.close();
+        LOG.info("stopped");
+        stopped.countDown();
+    }
+}
