@@ -7,6 +7,14 @@ packages="
 ca-certificates
 curl
 unzip
+gcc
+libc6-dev
+libseccomp-dev
+pkg-config
+iproute2
+iptables
+containernetworking-plugins
+docker-registry
 "
 
 missing=
