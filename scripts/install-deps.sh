@@ -15,6 +15,7 @@ iproute2
 iptables
 containernetworking-plugins
 docker-registry
+busybox-static
 "
 
 missing=
