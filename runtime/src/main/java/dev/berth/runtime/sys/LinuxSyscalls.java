@@ -1,8 +1,11 @@
 package dev.berth.runtime.sys;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /** {@link Syscalls} through libc, with jnr-ffi. */
@@ -10,6 +13,16 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final long SYS_GETTID = 186; // x86_64
+    // linkUp: an AF_INET datagram socket is the handle for interface ioctls; struct ifreq is
+    // 40 bytes on x86_64 (16-byte name, then the union whose first short is ifr_flags).
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final int IFF_UP = 0x1;
+    private static final int IFREQ_SIZE = 40;
+    private static final int IFNAMSIZ = 16;
 
     /** The libc functions Berth binds; errno is saved right after each call. */
     public interface LibC {
@@ -34,6 +47,12 @@ public final class LinuxSyscalls implements Syscalls {
         int kill(int pid, int signal);
 
         long syscall(long number);
+
+        @SaveError
+        int socket(int domain, int type, int protocol);
+
+        @SaveError
+        int ioctl(int fd, long request, @In @Out byte[] arg);
 
         String strerror(int errno);
     }
@@ -78,6 +97,25 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public long gettid() {
         return Holder.LIBC.syscall(SYS_GETTID);
+    }
+
+    @Override
+    public void linkUp(String name) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (nameBytes.length == 0 || nameBytes.length >= IFNAMSIZ) {
+            throw new IllegalArgumentException("interface name must have 1 to 15 characters: " + name);
+        }
+        int fd = Holder.LIBC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        check(fd, "socket", "AF_INET for " + name);
+        try {
+            byte[] ifreq = new byte[IFREQ_SIZE];
+            System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
+            check(Holder.LIBC.ioctl(fd, SIOCGIFFLAGS, ifreq), "ioctl", "SIOCGIFFLAGS " + name);
+            ifreq[IFNAMSIZ] |= (byte) IFF_UP; // ifr_flags is a little-endian short at offset 16
+            check(Holder.LIBC.ioctl(fd, SIOCSIFFLAGS, ifreq), "ioctl", "SIOCSIFFLAGS " + name);
+        } finally {
+            Holder.LIBC.close(fd);
+        }
     }
 
     private static void check(int result, String call, String subject) {

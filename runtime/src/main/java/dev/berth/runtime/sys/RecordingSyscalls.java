@@ -61,4 +61,9 @@ public final class RecordingSyscalls implements Syscalls {
     public long gettid() {
         return 1;
     }
+
+    @Override
+    public void linkUp(String name) {
+        record("linkUp " + name);
+    }
 }

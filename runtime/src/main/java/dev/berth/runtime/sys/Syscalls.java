@@ -51,4 +51,10 @@ public interface Syscalls {
 
     /** The calling thread's kernel id, for /proc/thread-self-like paths. */
     long gettid();
+
+    /**
+     * Sets IFF_UP on network interface {@code name} in the calling thread's network namespace
+     * (socket(2) + ioctl(2) SIOCGIFFLAGS/SIOCSIFFLAGS); cni-bridge uses it for {@code lo} of a new netns.
+     */
+    void linkUp(String name);
 }
