@@ -1,0 +1,411 @@
+#define _GNU_SOURCE
+#include "monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "init.h"
+#include "logging.h"
+#include "namespaces.h"
+#include "util.h"
+
+#define MAX_CLIENTS 32
+/* After the init exits, how long processes it left (host PID namespace) may keep stdout open. */
+#define DRAIN_MS 2000
+
+struct client {
+    int fd;
+    int waiting; /* asked "wait": answered when the container exits */
+    size_t len;
+    char buf[256];
+};
+
+struct monitor {
+    const char *dir;
+    const struct plan *plan;
+    pid_t init;
+    int sync;
+    int started, exited, exec_failed;
+    int status;
+    int64_t exited_at;
+    struct logger log;
+    struct log_stream out, err;
+    int out_fd, err_fd; /* -1 once at EOF */
+    int listen_fd, sig_fd;
+    struct client clients[MAX_CLIENTS];
+    int start_client; /* client waiting for the start result, or -1 */
+};
+
+static void path_in(const struct monitor *m, const char *name, char *out, size_t size) {
+    snprintf(out, size, "%s/%s", m->dir, name);
+}
+
+static int listen_control(struct monitor *m) {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/shim.sock", m->dir);
+    if (n < 0 || n >= (int)sizeof addr.sun_path)
+        return failx("control socket path %s/shim.sock is too long", m->dir);
+    unlink(addr.sun_path);
+    m->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (m->listen_fd < 0)
+        return fail("socket");
+    mode_t old = umask(0077);
+    int rc = bind(m->listen_fd, (struct sockaddr *)&addr, sizeof addr);
+    umask(old);
+    if (rc < 0 || listen(m->listen_fd, 16) < 0)
+        return fail("listen on %s", addr.sun_path);
+    return 0;
+}
+
+static void reply(struct client *c, const char *text) {
+    if (c->fd >= 0)
+        send(c->fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void drop_client(struct client *c) {
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->waiting = 0;
+    c->len = 0;
+}
+
+static int exit_code(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void send_exit(struct monitor *m, struct client *c) {
+    char text[128];
+    snprintf(text, sizeof text, "exited %d %d %lld\n", exit_code(m->status),
+             WIFSIGNALED(m->status) ? WTERMSIG(m->status) : 0, (long long)m->exited_at);
+    reply(c, text);
+}
+
+static void handle_command(struct monitor *m, int idx, char *line) {
+    struct client *c = &m->clients[idx];
+    char text[sizeof shim_error + 32];
+    if (!strcmp(line, "start")) {
+        if (m->started || m->exited) {
+            reply(c, m->exited ? "error the container has exited\n" : "error the container is already started\n");
+        } else if (send(m->sync, "s", 1, MSG_NOSIGNAL) != 1) {
+            reply(c, "error the container's init is gone\n");
+        } else {
+            m->started = 1;
+            m->start_client = idx;
+        }
+    } else if (!strncmp(line, "kill ", 5)) {
+        int sig = atoi(line + 5);
+        if (sig <= 0 || sig >= 65)
+            reply(c, "error bad signal\n");
+        else if (!m->exited && kill(m->init, sig) < 0 && errno != ESRCH)
+            snprintf(text, sizeof text, "error kill: %s\n", strerror(errno)), reply(c, text);
+        else
+            reply(c, "ok\n");
+    } else if (!strcmp(line, "reopen")) {
+        if (logger_reopen(&m->log) < 0)
+            snprintf(text, sizeof text, "error %s\n", shim_error), reply(c, text);
+        else
+            reply(c, "ok\n");
+    } else if (!strcmp(line, "state")) {
+        if (m->exited)
+            send_exit(m, c);
+        else
+            snprintf(text, sizeof text, "%s %d\n", m->started ? "running" : "created", m->init), reply(c, text);
+    } else if (!strcmp(line, "wait")) {
+        if (m->exited)
+            send_exit(m, c);
+        else
+            c->waiting = 1;
+    } else {
+        reply(c, "error unknown command\n");
+    }
+}
+
+static void read_client(struct monitor *m, int idx) {
+    struct client *c = &m->clients[idx];
+    ssize_t n = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
+    if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        if (m->start_client == idx)
+            m->start_client = -1;
+        drop_client(c);
+        return;
+    }
+    c->len += (size_t)n;
+    c->buf[c->len] = '\0';
+    char *nl;
+    while ((nl = strchr(c->buf, '\n'))) {
+        *nl = '\0';
+        handle_command(m, idx, c->buf);
+        size_t rest = c->len - (size_t)(nl + 1 - c->buf);
+        memmove(c->buf, nl + 1, rest);
+        c->len = rest;
+        c->buf[c->len] = '\0';
+    }
+    if (c->len == sizeof c->buf - 1)
+        drop_client(c); /* a line longer than any command */
+}
+
+static void accept_client(struct monitor *m) {
+    int fd = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (m->clients[i].fd < 0) {
+            m->clients[i].fd = fd;
+            return;
+        }
+    close(fd); /* too many: the daemon retries */
+}
+
+/* The start result: EOF on the sync socket means execve succeeded (it is close-on-exec). */
+static void read_sync(struct monitor *m) {
+    char msg[sizeof shim_error + 2];
+    ssize_t n = recv(m->sync, msg, sizeof msg - 1, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    struct client *c = m->start_client >= 0 ? &m->clients[m->start_client] : NULL;
+    if (n > 0 && msg[0] == 'e') {
+        msg[n] = '\0';
+        m->exec_failed = 1;
+        if (c) {
+            char text[sizeof msg + 16];
+            snprintf(text, sizeof text, "error %s\n", msg + 1);
+            reply(c, text);
+        }
+    } else if (c) {
+        char started[PATH_MAX];
+        path_in(m, "started", started, sizeof started);
+        write_file_atomic(started, "", 0, 0600);
+        reply(c, "ok\n");
+    }
+    m->start_client = -1;
+    close(m->sync);
+    m->sync = -1;
+}
+
+static void read_output(struct monitor *m, int *fd, struct log_stream *stream) {
+    char buf[32768];
+    ssize_t n = read(*fd, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        logger_flush(&m->log, stream);
+        close(*fd);
+        *fd = -1;
+        return;
+    }
+    logger_write(&m->log, stream, buf, (size_t)n);
+}
+
+static void reap(struct monitor *m) {
+    struct signalfd_siginfo info;
+    while (read(m->sig_fd, &info, sizeof info) > 0) {
+    }
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == m->init && !m->exited) {
+            m->exited = 1;
+            m->status = status;
+            m->exited_at = now_ns();
+        }
+    }
+}
+
+static void write_exit_file(struct monitor *m) {
+    char text[128], path[PATH_MAX];
+    int n = snprintf(text, sizeof text, "code=%d\nsignal=%d\nexited_at=%lld\n", exit_code(m->status),
+                     WIFSIGNALED(m->status) ? WTERMSIG(m->status) : 0, (long long)m->exited_at);
+    path_in(m, "exit", path, sizeof path);
+    write_file_atomic(path, text, (size_t)n, 0600);
+}
+
+static int64_t mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void serve(struct monitor *m) {
+    int64_t drain_deadline = -1;
+    for (;;) {
+        if (m->exited && drain_deadline < 0)
+            drain_deadline = mono_ms() + DRAIN_MS;
+        if (m->exited && ((m->out_fd < 0 && m->err_fd < 0) || mono_ms() >= drain_deadline))
+            break;
+        struct pollfd fds[5 + MAX_CLIENTS];
+        int n = 0;
+        fds[n++] = (struct pollfd){.fd = m->sig_fd, .events = POLLIN};
+        fds[n++] = (struct pollfd){.fd = m->listen_fd, .events = POLLIN};
+        fds[n++] = (struct pollfd){.fd = m->sync, .events = POLLIN};
+        fds[n++] = (struct pollfd){.fd = m->out_fd, .events = POLLIN};
+        fds[n++] = (struct pollfd){.fd = m->err_fd, .events = POLLIN};
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            fds[n++] = (struct pollfd){.fd = m->clients[i].fd, .events = POLLIN};
+        int timeout = m->exited ? (int)(drain_deadline - mono_ms()) : -1;
+        if (poll(fds, (nfds_t)n, timeout < 0 && m->exited ? 0 : timeout) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[0].revents)
+            reap(m);
+        if (fds[1].revents)
+            accept_client(m);
+        if (m->sync >= 0 && fds[2].revents)
+            read_sync(m);
+        if (m->out_fd >= 0 && fds[3].revents)
+            read_output(m, &m->out_fd, &m->out);
+        if (m->err_fd >= 0 && fds[4].revents)
+            read_output(m, &m->err_fd, &m->err);
+        for (int i = 0; i < MAX_CLIENTS; i++)
+            if (m->clients[i].fd >= 0 && fds[5 + i].revents)
+                read_client(m, i);
+    }
+    if (m->out_fd >= 0)
+        logger_flush(&m->log, &m->out);
+    if (m->err_fd >= 0)
+        logger_flush(&m->log, &m->err);
+    write_exit_file(m);
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        if (m->clients[i].fd < 0)
+            continue;
+        if (m->clients[i].waiting)
+            send_exit(m, &m->clients[i]);
+        if (m->start_client == i)
+            reply(&m->clients[i], "error the container exited while starting\n");
+        drop_client(&m->clients[i]);
+    }
+    char sock[PATH_MAX];
+    path_in(m, "shim.sock", sock, sizeof sock);
+    unlink(sock);
+}
+
+static int open_stdio(const struct plan *plan, int *child_in, int *child_out, int *child_err, int *out, int *err) {
+    int o[2], e[2];
+    if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
+        return fail("create stdio pipes");
+    *child_out = o[1];
+    *child_err = e[1];
+    *out = o[0];
+    *err = e[0];
+    fcntl(*out, F_SETFL, O_NONBLOCK);
+    fcntl(*err, F_SETFL, O_NONBLOCK);
+    (void)plan;
+    *child_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return *child_in < 0 ? fail("open /dev/null") : 0;
+}
+
+/* Waits for the init's first word: "r" (ready) or "e<reason>". */
+static int await_ready(int sync) {
+    struct pollfd p = {.fd = sync, .events = POLLIN};
+    if (poll(&p, 1, 60000) <= 0)
+        return failx("the container's init did not get ready within 60 s");
+    char msg[sizeof shim_error + 2];
+    ssize_t n = recv(sync, msg, sizeof msg - 1, 0);
+    if (n == 1 && msg[0] == 'r')
+        return 0;
+    if (n > 1 && msg[0] == 'e') {
+        msg[n] = '\0';
+        return failx("%s", msg + 1);
+    }
+    return failx("the container's init died while it was being set up");
+}
+
+int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
+    struct monitor m = {.dir = dir, .plan = plan, .sync = -1, .start_client = -1, .listen_fd = -1};
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        m.clients[i].fd = -1;
+    m.out.name = "stdout";
+    m.err.name = "stderr";
+    char reportmsg[sizeof shim_error + 32];
+    struct ns_setup ns;
+    int sv[2], child_in = -1, child_out = -1, child_err = -1;
+
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    m.sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+
+    if (logger_open(&m.log, plan_get(plan, "log", NULL)) < 0 || ns_plan(plan, &ns) < 0
+        || open_stdio(plan, &child_in, &child_out, &child_err, &m.out_fd, &m.err_fd) < 0
+        || listen_control(&m) < 0)
+        goto failed;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        fail("socketpair");
+        goto failed;
+    }
+    /* A joined PID namespace applies to children only: enter it here, before the clone. */
+    if (ns_enter(&ns, CLONE_NEWPID) < 0)
+        goto failed;
+    int flags = (ns.new_flags & ~CLONE_NEWCGROUP) | SIGCHLD;
+    pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        fail("clone the container's init with flags 0x%x", flags);
+        goto failed;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        struct init_io io = {.sync = sv[1], .stdin_fd = child_in, .stdout_fd = child_out, .stderr_fd = child_err};
+        init_run(plan, &ns, &io);
+    }
+    m.init = pid;
+    close(sv[1]);
+    close(child_in);
+    close(child_out);
+    close(child_err);
+    m.sync = sv[0];
+    if ((ns.new_flags & CLONE_NEWUSER) && ns_write_id_maps(plan, pid) < 0) {
+        kill(pid, SIGKILL);
+        goto failed;
+    }
+    if (send(m.sync, "g", 1, MSG_NOSIGNAL) != 1 || await_ready(m.sync) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        goto failed;
+    }
+    char path[PATH_MAX], text[32];
+    int n = snprintf(text, sizeof text, "%d\n", pid);
+    snprintf(path, sizeof path, "%s/pid", dir);
+    if (write_file_atomic(path, text, (size_t)n, 0600) < 0) {
+        kill(pid, SIGKILL);
+        goto failed;
+    }
+    snprintf(reportmsg, sizeof reportmsg, "ok %d\n", pid);
+    write_all(report_fd, reportmsg, strlen(reportmsg));
+    close(report_fd);
+    serve(&m);
+    return 0;
+
+failed:
+    snprintf(reportmsg, sizeof reportmsg, "error %s\n", shim_error);
+    write_all(report_fd, reportmsg, strlen(reportmsg));
+    if (m.listen_fd >= 0) {
+        char sock[PATH_MAX];
+        path_in(&m, "shim.sock", sock, sizeof sock);
+        unlink(sock);
+    }
+    return 1;
+}

@@ -1,0 +1,12 @@
+/* The container's root filesystem: mounts, devices, pivot_root, masked and readonly paths. */
+#ifndef BERTH_MOUNTS_H
+#define BERTH_MOUNTS_H
+
+#include "plan.h"
+
+/* Runs in the container's init, inside its new mount namespace, before pivot_root. */
+int rootfs_prepare(const struct plan *plan);
+/* pivot_root into the prepared rootfs, then masked/readonly paths and a read-only root. */
+int rootfs_enter(const struct plan *plan);
+
+#endif

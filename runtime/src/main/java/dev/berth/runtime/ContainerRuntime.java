@@ -1,0 +1,51 @@
+package dev.berth.runtime;
+
+import dev.berth.runtime.oci.InvalidSpecException;
+import dev.berth.runtime.oci.Spec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Berth's OCI runtime as the rest of Berth sees it: bundle in, running process out.
+ * It speaks the OCI runtime spec, never CRI. Containers outlive the daemon: every call
+ * reads the container's state from disk and its shim, so a new instance over the same
+ * root picks up where the last one stopped ({@link #list()} after a restart).
+ *
+ * <pre>
+ *   create ──▶ CREATED ──start──▶ RUNNING ──(exit or kill)──▶ STOPPED ──delete──▶ gone
+ *                 └────────────kill──────────────────────────────▲
+ * </pre>
+ * delete refuses CREATED and RUNNING containers unless forced (then it kills first).
+ */
+public interface ContainerRuntime {
+
+    /** Creates the container from {@code bundle/config.json}; its init waits for {@link #start}. */
+    ContainerState create(String id, Path bundle, CreateOptions options) throws InvalidSpecException;
+
+    /** Runs the user program; fails with the reason when it cannot be executed. */
+    void start(String id);
+
+    /** Sends a signal to the init; a container that already exited is left as it is. */
+    void kill(String id, int signal);
+
+    /** Removes a stopped container (or any, with {@code force}); an unknown id is a no-op. */
+    void delete(String id, boolean force);
+
+    ContainerState state(String id);
+
+    List<ContainerState> list();
+
+    /** Completes with the exit status once the container has exited (at once if it already has). */
+    CompletableFuture<ExitStatus> exit(String id);
+
+    /** Runs a process in the running container to completion, with bounded output. */
+    ExecResult execSync(String id, Spec.Process process, Duration timeout, int maxOutputBytes);
+
+    /** Starts a process in the running container; the caller owns its stdio and must wait for it. */
+    Process exec(String id, Spec.Process process);
+
+    /** Makes the shim reopen the container's log file (after kubelet rotated it). */
+    void reopenLog(String id);
+}

@@ -1,0 +1,300 @@
+package dev.berth.runtime.shim;
+
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.ContainerState;
+import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.ExitStatus;
+import dev.berth.runtime.NoSuchContainerException;
+import dev.berth.runtime.RuntimeFailureException;
+import dev.berth.runtime.oci.InvalidSpecException;
+import dev.berth.runtime.oci.Spec;
+import dev.berth.runtime.oci.SpecFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@link ContainerRuntime} over berth-shim: one daemonized shim per container holds the
+ * init, its stdio and log, and records the exit. This class keeps no state the disk does
+ * not have (see {@link ContainerDir}); the only memory is one exit watcher per container,
+ * a virtual thread parked on the shim's "wait" reply.
+ */
+public final class ShimRuntime implements ContainerRuntime {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final Path root;
+    private final Path shim;
+    private final CgroupPlacement cgroups;
+    private final Clock clock;
+    private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
+
+    private ShimRuntime(Path root, Path shim, CgroupPlacement cgroups, Clock clock) {
+        this.root = root;
+        this.shim = shim;
+        this.cgroups = cgroups;
+        this.clock = clock;
+    }
+
+    /** Opens the runtime state under {@code root} (created 0700), picking up containers left by an earlier daemon. */
+    public static ShimRuntime open(Path root, CgroupPlacement cgroups, Clock clock) {
+        try {
+            Files.createDirectories(root);
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the runtime root " + root, e);
+        }
+        return new ShimRuntime(root, ShimBinary.install(root.resolve(".bin")), cgroups, clock);
+    }
+
+    @Override
+    public ContainerState create(String id, Path bundle, CreateOptions options) throws InvalidSpecException {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("container id \"" + id + "\" must match " + ID.pattern());
+        }
+        ContainerDir dir = new ContainerDir(root.resolve(id));
+        Spec spec = SpecFiles.read(bundle);
+        String cgroupsPath = cgroupsPath(id, spec);
+        try {
+            Files.createDirectory(dir.path(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IllegalStateException("container " + id + " already exists");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory of " + id, e);
+        }
+        boolean created = false;
+        try {
+            List<Path> cgroupDirs = cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
+            byte[] plan = LaunchPlans.forContainer(spec,
+                    new LaunchContext(bundle, options.logPath(), cgroupDirs, cgroups.unified(), options.pause()));
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("bundle", bundle.toAbsolutePath().toString());
+            meta.put("created", clock.instant().toString());
+            meta.put("cgroups_path", cgroupsPath);
+            dir.writeMeta(meta);
+            ContainerDir.writeAtomic(dir.plan(), plan);
+            runCreate(id, dir);
+            created = true;
+            return state(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create container " + id, e);
+        } finally {
+            if (!created) {
+                cgroups.destroy(cgroupsPath);
+                deleteTree(dir.path());
+            }
+        }
+    }
+
+    private void runCreate(String id, ContainerDir dir) throws IOException {
+        Process process = new ProcessBuilder(shim.toString(), "create", dir.path().toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        CompletableFuture<byte[]> err = ExecRunner.drain(process.getErrorStream(), 8192);
+        CompletableFuture<byte[]> out = ExecRunner.drain(process.getInputStream(), 8192);
+        try {
+            if (!process.waitFor(CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new RuntimeFailureException("creating container " + id + " took longer than " + CREATE_TIMEOUT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailureException("interrupted while creating container " + id);
+        }
+        out.join();
+        if (process.exitValue() != 0) {
+            String reason = new String(err.join(), StandardCharsets.UTF_8).strip();
+            throw new RuntimeFailureException("cannot create container " + id + ": "
+                    + (reason.startsWith(ExecRunner.PREFIX) ? reason.substring(ExecRunner.PREFIX.length()) : reason));
+        }
+    }
+
+    @Override
+    public void start(String id) {
+        ContainerDir dir = existing(id);
+        String reply = control(dir, id, "start");
+        if (reply == null) {
+            throw new IllegalStateException("container " + id + " has exited; it cannot be started");
+        }
+        if (!reply.equals("ok")) {
+            throw new RuntimeFailureException("cannot start container " + id + ": " + reply.replaceFirst("^error ", ""));
+        }
+    }
+
+    @Override
+    public void kill(String id, int signal) {
+        String reply = control(existing(id), id, "kill " + signal);
+        if (reply != null && !reply.equals("ok")) {
+            throw new RuntimeFailureException("cannot signal container " + id + ": " + reply.replaceFirst("^error ", ""));
+        }
+    }
+
+    @Override
+    public void delete(String id, boolean force) {
+        ContainerDir dir = new ContainerDir(root.resolve(id));
+        if (!Files.isDirectory(dir.path())) {
+            return;
+        }
+        ContainerState state = state(id);
+        if (state.status() != ContainerStatus.STOPPED) {
+            if (!force) {
+                throw new IllegalStateException("container " + id + " is " + state.status().name().toLowerCase()
+                        + "; stop it first, or delete it with force");
+            }
+            kill(id, 9);
+            try {
+                exit(id).get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw new RuntimeFailureException("container " + id + " did not exit within " + KILL_WAIT.toSeconds() + " s of SIGKILL", e);
+            }
+        }
+        try {
+            Map<String, String> meta = dir.readMeta();
+            if (meta != null && meta.containsKey("cgroups_path")) {
+                cgroups.destroy(meta.get("cgroups_path"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the state of container " + id, e);
+        }
+        deleteTree(dir.path());
+        exits.remove(id);
+    }
+
+    @Override
+    public ContainerState state(String id) {
+        ContainerDir dir = existing(id);
+        try {
+            Map<String, String> meta = dir.readMeta();
+            Path bundle = meta == null ? null : Path.of(meta.getOrDefault("bundle", "/"));
+            Instant created = meta == null ? Instant.EPOCH : Instant.parse(meta.getOrDefault("created", Instant.EPOCH.toString()));
+            ExitStatus exit = dir.exit();
+            if (exit == null) {
+                CompletableFuture<ExitStatus> watcher = exit(id);
+                exit = watcher.isDone() ? watcher.join() : null;
+            }
+            if (exit != null) {
+                return new ContainerState(id, ContainerStatus.STOPPED, 0, bundle, created, exit);
+            }
+            return new ContainerState(id, dir.started() ? ContainerStatus.RUNNING : ContainerStatus.CREATED, dir.pid(), bundle,
+                    created, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the state of container " + id, e);
+        }
+    }
+
+    @Override
+    public List<ContainerState> list() {
+        List<ContainerState> all = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                String id = dir.getFileName().toString();
+                if (ID.matcher(id).matches()) {
+                    all.add(state(id));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
+        return all;
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit(String id) {
+        ContainerDir dir = existing(id);
+        return exits.computeIfAbsent(id, key -> ExitWatcher.watch(dir, clock));
+    }
+
+    @Override
+    public ExecResult execSync(String id, Spec.Process process, Duration timeout, int maxOutputBytes) {
+        Process exec = exec(id, process);
+        return ExecRunner.run(exec, timeout, maxOutputBytes);
+    }
+
+    @Override
+    public Process exec(String id, Spec.Process process) {
+        ContainerDir dir = existing(id);
+        ContainerState state = state(id);
+        if (state.status() != ContainerStatus.RUNNING) {
+            throw new IllegalStateException("container " + id + " is " + state.status().name().toLowerCase() + ", not running");
+        }
+        try {
+            Map<String, String> meta = dir.readMeta();
+            Spec spec = SpecFiles.read(state.bundle());
+            Spec.Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
+            byte[] plan = ProcessPlans.forExec(process, seccomp, cgroups.paths(meta.get("cgroups_path")));
+            Path planFile = dir.path().resolve("exec-" + UUID.randomUUID() + ".plan");
+            ContainerDir.writeAtomic(planFile, plan);
+            Process exec = new ProcessBuilder(shim.toString(), "exec", Long.toString(state.pid()), planFile.toString()).start();
+            exec.onExit().thenRun(() -> planFile.toFile().delete());
+            return exec;
+        } catch (InvalidSpecException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot exec in container " + id + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot exec in container " + id, e);
+        }
+    }
+
+    @Override
+    public void reopenLog(String id) {
+        String reply = control(existing(id), id, "reopen");
+        if (reply == null) {
+            throw new IllegalStateException("container " + id + " is not running; its log cannot be reopened");
+        }
+        if (!reply.equals("ok")) {
+            throw new RuntimeFailureException("cannot reopen the log of container " + id + ": " + reply.replaceFirst("^error ", ""));
+        }
+    }
+
+    private ContainerDir existing(String id) {
+        Path path = root.resolve(id);
+        if (!ID.matcher(id).matches() || !Files.isDirectory(path)) {
+            throw new NoSuchContainerException(id);
+        }
+        return new ContainerDir(path);
+    }
+
+    private static String control(ContainerDir dir, String id, String command) {
+        try {
+            return ShimControl.call(dir.socket(), command);
+        } catch (IOException e) {
+            throw new RuntimeFailureException("cannot reach the shim of container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String cgroupsPath(String id, Spec spec) {
+        String path = spec.linux() == null ? null : spec.linux().cgroupsPath();
+        return path == null || path.isEmpty() ? "/berth/" + id : path;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+}
