@@ -303,6 +303,44 @@ class ShimRuntimeRootTest {
         }
     }
 
+    @Test
+    void logReopenAfterRotationLosesNoLine() throws Exception {
+        Path bundle = TestBundles.bundle(dir, "rot", List.of("sh", "-c",
+                "i=0; while [ $i -lt 40 ]; do echo line $i; i=$((i+1)); sleep 0.05; done"));
+        Path log = dir.resolve("rot.log");
+        runtime.create("rot", bundle, new CreateOptions(log, false));
+        runtime.start("rot");
+        Thread.sleep(700);
+        Files.move(log, dir.resolve("rot.log.1")); // what kubelet's rotation does
+        runtime.reopenLog("rot");
+        runtime.exit("rot").get(20, TimeUnit.SECONDS);
+        List<String> before = Files.readAllLines(dir.resolve("rot.log.1"));
+        List<String> after = Files.readAllLines(log);
+        assertFalse(before.isEmpty());
+        assertFalse(after.isEmpty(), "lines after the reopen go to the new file");
+        List<String> all = new java.util.ArrayList<>();
+        before.forEach(l -> all.add(l.split(" ", 4)[3]));
+        after.forEach(l -> all.add(l.split(" ", 4)[3]));
+        assertEquals(java.util.stream.IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), all);
+    }
+
+    @Test
+    void manyContainersRunAtOnce() throws Exception {
+        int count = 20;
+        for (int i = 0; i < count; i++) {
+            Path bundle = TestBundles.bundle(dir, "m" + i, List.of("sh", "-c", "sleep 0.5; echo I am " + i));
+            runtime.create("m" + i, bundle, new CreateOptions(dir.resolve("m" + i + ".log"), false));
+        }
+        for (int i = 0; i < count; i++) {
+            runtime.start("m" + i);
+        }
+        assertEquals(count, runtime.list().stream().filter(c -> c.status() == ContainerStatus.RUNNING).count());
+        for (int i = 0; i < count; i++) {
+            assertEquals(0, runtime.exit("m" + i).get(30, TimeUnit.SECONDS).code());
+            assertEquals(List.of("I am " + i), logContents("m" + i));
+        }
+    }
+
     private static Spec.Process withArgs(Spec.Process p, String... args) {
         return new Spec.Process(false, p.user(), List.of(args), p.env(), "/", p.capabilities(), null, p.noNewPrivileges(), null, null, null);
     }
