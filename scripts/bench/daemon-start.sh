@@ -11,11 +11,18 @@ work=$(mktemp -d /tmp/berth-bench.XXXXXX)
 sock=$work/berth.sock
 trap 'rm -rf "$work"' EXIT
 
+# Its own CNI dirs, so the benchmark never writes the host's /etc/cni/net.d.
+cat >"$work/config.toml" <<TOML
+[cni]
+conf_dirs = ["$work/net.d"]
+write_default_config = false
+TOML
+
 printf 'run\tready_ms\tVmRSS_kB\tRssAnon_kB\tRssFile_kB\tPss_kB\n'
 i=1
 while [ "$i" -le "$runs" ]; do
     start=$(date +%s%N)
-    "$here/bin/berth" daemon --root "$work/root" --state "$work/state" --socket "$sock" \
+    "$here/bin/berth" daemon --config "$work/config.toml" --root "$work/root" --state "$work/state" --socket "$sock" \
         --metrics-address 127.0.0.1:0 >"$work/log" 2>&1 &
     pid=$!
     until "$crictl" --runtime-endpoint "unix://$sock" --timeout 1s version >/dev/null 2>&1; do

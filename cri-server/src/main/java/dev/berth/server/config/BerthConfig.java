@@ -2,6 +2,7 @@ package dev.berth.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,7 +30,10 @@ public record BerthConfig(
         Metrics metrics,
         @JsonProperty("cgroup")
         @Doc("How containers' cgroups are managed.")
-        Cgroup cgroup) {
+        Cgroup cgroup,
+        @JsonProperty("cni")
+        @Doc("Pod networking through CNI plugins (host-network pods do not use it).")
+        Cni cni) {
 
     public static final Path DEFAULT_ROOT = Path.of("/var/lib/berth");
     public static final Path DEFAULT_STATE = Path.of("/run/berth");
@@ -41,34 +45,39 @@ public record BerthConfig(
         grpc = Objects.requireNonNullElseGet(grpc, () -> new Grpc(null, null));
         metrics = Objects.requireNonNullElseGet(metrics, () -> new Metrics(null));
         cgroup = Objects.requireNonNullElseGet(cgroup, () -> new Cgroup(null));
+        cni = Objects.requireNonNullElseGet(cni, () -> new Cni(null, null, null, null, null, null, null, null));
     }
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null);
     }
 
     public BerthConfig withRoot(Path value) {
-        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup);
+        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup, cni);
     }
 
     public BerthConfig withState(Path value) {
-        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup);
+        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup, cni);
     }
 
     public BerthConfig withLogLevel(String value) {
-        return new BerthConfig(root, state, value, grpc, metrics, cgroup);
+        return new BerthConfig(root, state, value, grpc, metrics, cgroup, cni);
     }
 
     public BerthConfig withGrpc(Grpc value) {
-        return new BerthConfig(root, state, logLevel, value, metrics, cgroup);
+        return new BerthConfig(root, state, logLevel, value, metrics, cgroup, cni);
     }
 
     public BerthConfig withMetrics(Metrics value) {
-        return new BerthConfig(root, state, logLevel, grpc, value, cgroup);
+        return new BerthConfig(root, state, logLevel, grpc, value, cgroup, cni);
     }
 
     public BerthConfig withCgroup(Cgroup value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, value);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, value, cni);
+    }
+
+    public BerthConfig withCni(Cni value) {
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, value);
     }
 
     /** The CRI gRPC endpoint. */
@@ -111,6 +120,90 @@ public record BerthConfig(
 
         public Cgroup {
             driver = Objects.requireNonNullElse(driver, "auto");
+        }
+    }
+
+    /**
+     * Pod networking. {@code netns_dir} and {@code cache_dir} default to an empty path meaning
+     * "under state" and "under root": a default cannot depend on another key here, and an empty
+     * value (rather than a copy of today's state path) keeps following {@code --state} and
+     * {@code --root}. {@link #netnsDirUnder} and {@link #cacheDirUnder} resolve them.
+     */
+    public record Cni(
+            @JsonProperty("conf_dirs")
+            @Doc("Directories searched in order for the network config: the first one holding a .conflist, .conf or .json file wins, and within it the lowest-sorting file.")
+            List<Path> confDirs,
+            @JsonProperty("bin_dirs")
+            @Doc("Directories searched in order for CNI plugin binaries (also passed to plugins as CNI_PATH).")
+            List<Path> binDirs,
+            @JsonProperty("netns_dir")
+            @Doc("Where pod network namespaces are pinned, one file per pod; empty means <state>/netns.")
+            Path netnsDir,
+            @JsonProperty("cache_dir")
+            @Doc("Where each pod's CNI config and result are kept until teardown, across restarts; empty means <root>/cni/results.")
+            Path cacheDir,
+            @JsonProperty("plugin_timeout_seconds")
+            @Doc("Longest a single CNI plugin call may run before it is killed.")
+            Integer pluginTimeoutSeconds,
+            @JsonProperty("max_output_bytes")
+            @Doc("Cap in bytes on what a plugin may write to stdout, and to stderr.")
+            Integer maxOutputBytes,
+            @JsonProperty("write_default_config")
+            @Doc("When no network config exists at start, write the default network below into the first of conf_dirs.")
+            Boolean writeDefaultConfig,
+            @JsonProperty("default_network")
+            @Doc("The network written by write_default_config: a bridge with host-local addresses and portmap.")
+            DefaultNetwork defaultNetwork) {
+
+        /** Stands for "the default place under state or root" in {@code netns_dir} and {@code cache_dir}. */
+        public static final Path UNDER_STATE_OR_ROOT = Path.of("");
+
+        public Cni {
+            confDirs = List.copyOf(Objects.requireNonNullElse(confDirs, List.of(Path.of("/etc/cni/net.d"))));
+            binDirs = List.copyOf(Objects.requireNonNullElse(binDirs, List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"))));
+            netnsDir = Objects.requireNonNullElse(netnsDir, UNDER_STATE_OR_ROOT);
+            cacheDir = Objects.requireNonNullElse(cacheDir, UNDER_STATE_OR_ROOT);
+            pluginTimeoutSeconds = Objects.requireNonNullElse(pluginTimeoutSeconds, 60);
+            maxOutputBytes = Objects.requireNonNullElse(maxOutputBytes, 1024 * 1024);
+            writeDefaultConfig = Objects.requireNonNullElse(writeDefaultConfig, Boolean.TRUE);
+            defaultNetwork = Objects.requireNonNullElseGet(defaultNetwork, () -> new DefaultNetwork(null, null, null));
+        }
+
+        /** {@code netns_dir}, or {@code <state>/netns} when it is empty. */
+        public Path netnsDirUnder(Path state) {
+            return netnsDir.equals(UNDER_STATE_OR_ROOT) ? state.resolve("netns") : netnsDir;
+        }
+
+        /** {@code cache_dir}, or {@code <root>/cni/results} when it is empty. */
+        public Path cacheDirUnder(Path root) {
+            return cacheDir.equals(UNDER_STATE_OR_ROOT) ? root.resolve("cni").resolve("results") : cacheDir;
+        }
+
+        public Cni withBinDirs(List<Path> value) {
+            return new Cni(confDirs, value, netnsDir, cacheDir, pluginTimeoutSeconds, maxOutputBytes, writeDefaultConfig, defaultNetwork);
+        }
+
+        public Cni withWriteDefaultConfig(boolean value) {
+            return new Cni(confDirs, binDirs, netnsDir, cacheDir, pluginTimeoutSeconds, maxOutputBytes, value, defaultNetwork);
+        }
+
+        /** The bridge network Berth writes when a node has none. */
+        public record DefaultNetwork(
+                @JsonProperty("name")
+                @Doc("Network name; the file written is <first conf dir>/10-<name>.conflist.")
+                String name,
+                @JsonProperty("bridge")
+                @Doc("Host bridge device the pods are attached to (at most 15 characters).")
+                String bridge,
+                @JsonProperty("subnet")
+                @Doc("Subnet (CIDR) pods get their addresses from; the bridge takes the first address as gateway.")
+                String subnet) {
+
+            public DefaultNetwork {
+                name = Objects.requireNonNullElse(name, "berth");
+                bridge = Objects.requireNonNullElse(bridge, "berth0");
+                subnet = Objects.requireNonNullElse(subnet, "10.88.0.0/16");
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /** Reads {@code config.toml} into a validated {@link BerthConfig}. */
@@ -65,12 +66,10 @@ public final class ConfigLoader {
         try {
             config = text.isBlank() ? BerthConfig.defaults() : mapper.readValue(text, BerthConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            List<String> path = keyPath(e);
-            throw new ConfigException(where(source, text, path, e) + "unknown key \"" + String.join(".", path)
+            throw new ConfigException(where(source, text, keyPath(e), e) + "unknown key \"" + keyName(e)
                     + "\"; known keys here: " + e.getKnownPropertyIds() + " (berth config default lists every key)", e);
         } catch (JsonMappingException e) {
-            List<String> path = keyPath(e);
-            throw new ConfigException(where(source, text, path, e) + "bad value for key \"" + String.join(".", path)
+            throw new ConfigException(where(source, text, keyPath(e), e) + "bad value for key \"" + keyName(e)
                     + "\": " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
             throw new ConfigException(where(source, text, List.of(), e) + "malformed TOML: " + e.getOriginalMessage(), e);
@@ -79,8 +78,22 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** The table and key names leading to the error, to find its line (a list position is on the key's line). */
     private static List<String> keyPath(JsonMappingException e) {
-        return e.getPath().stream().map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]").toList();
+        return e.getPath().stream().map(JsonMappingException.Reference::getFieldName).filter(Objects::nonNull).toList();
+    }
+
+    /** The key as a reader writes it, with a list position where there is one: {@code cni.conf_dirs[1]}. */
+    private static String keyName(JsonMappingException e) {
+        StringBuilder name = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() == null) {
+                name.append('[').append(ref.getIndex()).append(']');
+            } else {
+                name.append(name.isEmpty() ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return name.toString();
     }
 
     /** Checks a config after command-line flags changed it. */

@@ -39,6 +39,7 @@ final class ConfigValidator {
         } catch (ConfigException e) {
             throw new ConfigException(where.apply("metrics.address") + "metrics.address " + e.getMessage(), e);
         }
+        CniKeysValidator.validate(config.cni(), where);
     }
 
     private static void absolute(UnaryOperator<String> where, String key, Path path) throws ConfigException {

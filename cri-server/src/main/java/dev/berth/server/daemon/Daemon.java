@@ -1,10 +1,13 @@
 package dev.berth.server.daemon;
 
+import dev.berth.cni.NetworkStatus;
+import dev.berth.cni.PodNetwork;
+import dev.berth.cni.PodNetworks;
 import dev.berth.server.BuildInfo;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigException;
 import dev.berth.server.config.ListenAddress;
-import dev.berth.server.health.NetworkReadiness;
+import dev.berth.server.health.PodNetworkReadiness;
 import dev.berth.server.health.StateDirsReadiness;
 import dev.berth.server.host.CgroupDriver;
 import dev.berth.server.host.CgroupLayout;
@@ -26,8 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * A running Berth daemon: state directories, the CRI socket, metrics. {@link #close()} stops
- * it gracefully (calls in flight finish) and removes the socket; it is safe to call twice.
+ * A running Berth daemon: state directories, the pod network, the CRI socket, metrics.
+ * {@link #close()} stops it gracefully (calls in flight finish) and removes the socket; it is
+ * safe to call twice.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
@@ -63,13 +67,15 @@ public final class Daemon implements AutoCloseable {
 
         CollectorRegistry registry = new CollectorRegistry(true);
         RpcInterceptor interceptor = new RpcInterceptor(new RpcMetrics(registry), System::nanoTime);
-        RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver,
-                List.of(new StateDirsReadiness(List.of(config.root(), config.state())), new NetworkReadiness()));
 
         SocketGuard socket = SocketGuard.claim(config.grpc().socket());
         CriServer server = null;
         MetricsServer metrics = null;
         try {
+            // Only after the claim: a daemon refused as the second one must not write a network config.
+            PodNetwork podNetwork = startPodNetwork(config);
+            RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
+                    new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)));
             server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),
                     List.of(new RuntimeServiceAdapter(info), new ImageServiceAdapter()), interceptor);
             socket.restrictSocketMode();
@@ -95,6 +101,29 @@ public final class Daemon implements AutoCloseable {
             }
             throw new DaemonStartException("cannot start serving on " + socket.socket() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The pod network, with the default network written if the node has none. Its readiness is
+     * logged once here; CRI Status asks again on every call.
+     */
+    private static PodNetwork startPodNetwork(BerthConfig config) throws DaemonStartException {
+        PodNetwork network;
+        try {
+            network = PodNetworks.create(CniConfigs.from(config));
+        } catch (RuntimeException e) {
+            throw new DaemonStartException("cannot set up pod networking: " + e.getMessage(), e);
+        }
+        // No PodNetwork.gc yet: it tears down every cached attachment whose pod is not in the live
+        // set, and without pod records that set would be empty. Once pod-sandbox recovery exists,
+        // it calls gc with the ids of the pods it reloaded.
+        NetworkStatus status = network.status();
+        if (status.ready()) {
+            LOG.info(() -> "pod network ready: " + status.message());
+        } else {
+            LOG.warning(() -> "pod network not ready (" + status.reason() + "): " + status.message());
+        }
+        return network;
     }
 
     /** The metrics port actually bound (useful when configured as an ephemeral port), or -1 when off. */

@@ -31,8 +31,16 @@ class DaemonProcessTest {
         return dir.resolve("state/berth.sock");
     }
 
+    /** A config that keeps the daemon's CNI config dir in the temp dir (netns and cache dirs follow --state and --root). */
+    private Path configFile() throws Exception {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, "[cni]\nconf_dirs = [\"" + dir.resolve("cni/net.d") + "\"]\nwrite_default_config = false\n");
+        return file;
+    }
+
     private BerthProcess startDaemon() throws Exception {
-        BerthProcess process = BerthProcess.start(dir, "daemon", "--root", dir.resolve("root").toString(),
+        BerthProcess process = BerthProcess.start(dir, "daemon", "--config", configFile().toString(),
+                "--root", dir.resolve("root").toString(),
                 "--state", dir.resolve("state").toString(), "--socket", socket().toString(),
                 "--metrics-address", "127.0.0.1:0", "--cgroup-driver", "cgroupfs");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -72,7 +80,8 @@ class DaemonProcessTest {
     @Test
     void secondDaemonExitsWithAClearMessageAndTheFirstKeepsServing() throws Exception {
         daemon = startDaemon();
-        BerthProcess second = BerthProcess.start(dir, "daemon", "--root", dir.resolve("root").toString(),
+        BerthProcess second = BerthProcess.start(dir, "daemon", "--config", configFile().toString(),
+                "--root", dir.resolve("root").toString(),
                 "--state", dir.resolve("state").toString(), "--socket", socket().toString(),
                 "--metrics-address", "127.0.0.1:0");
         assertEquals(1, second.waitFor());
@@ -120,7 +129,8 @@ class DaemonProcessTest {
         assertEquals(0, print.waitFor(), print.stderr());
         String out = print.stdout();
         for (String key : new String[] {"root = \"/var/lib/berth\"", "state = \"/run/berth\"", "log_level = \"info\"",
-                "[grpc]", "socket = \"/run/berth/berth.sock\"", "[metrics]", "address = \"127.0.0.1:9097\"", "[cgroup]"}) {
+                "[grpc]", "socket = \"/run/berth/berth.sock\"", "[metrics]", "address = \"127.0.0.1:9097\"", "[cgroup]",
+                "[cni]", "conf_dirs = [\"/etc/cni/net.d\"]", "[cni.default_network]"}) {
             assertTrue(out.contains(key), "missing " + key + " in\n" + out);
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,36 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/run/berth/berth.sock"), config.grpc().socket());
         assertEquals("info", config.logLevel());
         assertEquals("auto", config.cgroup().driver());
+        assertEquals(List.of(Path.of("/etc/cni/net.d")), config.cni().confDirs());
+        assertEquals(List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")), config.cni().binDirs());
+        assertEquals(Path.of("/run/berth/netns"), config.cni().netnsDirUnder(config.state()));
+        assertEquals(Path.of("/var/lib/berth/cni/results"), config.cni().cacheDirUnder(config.root()));
+        assertEquals(60, config.cni().pluginTimeoutSeconds());
+        assertEquals(1048576, config.cni().maxOutputBytes());
+        assertTrue(config.cni().writeDefaultConfig());
+        assertEquals(new BerthConfig.Cni.DefaultNetwork("berth", "berth0", "10.88.0.0/16"), config.cni().defaultNetwork());
+    }
+
+    @Test
+    void cniKeysAndTheDefaultNetworkTableAreRead() throws Exception {
+        BerthConfig config = loader.parse("c.toml", """
+                state = "/srv/state"
+
+                [cni]
+                conf_dirs = ["/etc/cni/net.d", "/srv/net.d"]
+                bin_dirs = ["/usr/lib/cni"]
+                cache_dir = "/srv/cni-cache"
+                write_default_config = false
+
+                [cni.default_network]
+                subnet = "fd00:88::/64"
+                """);
+        assertEquals(List.of(Path.of("/etc/cni/net.d"), Path.of("/srv/net.d")), config.cni().confDirs());
+        assertEquals(List.of(Path.of("/usr/lib/cni")), config.cni().binDirs());
+        assertEquals(Path.of("/srv/cni-cache"), config.cni().cacheDirUnder(config.root()));
+        assertEquals(Path.of("/srv/state/netns"), config.cni().netnsDirUnder(config.state()), "empty follows state");
+        assertEquals(false, config.cni().writeDefaultConfig());
+        assertEquals(new BerthConfig.Cni.DefaultNetwork("berth", "berth0", "fd00:88::/64"), config.cni().defaultNetwork());
     }
 
     @Test
@@ -117,6 +148,83 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> loader.parse("c.toml", "[metrics]\naddress = \"localhost\"\n"));
         assertTrue(e.getMessage().startsWith("c.toml:2: metrics.address \"localhost\" is not host:port"), e.getMessage());
+    }
+
+    @Test
+    void relativeCniConfDirNamesLineAndKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse("c.toml", "[cni]\nbin_dirs = [\"/usr/lib/cni\"]\nconf_dirs = [\"/etc/cni/net.d\", \"net.d\"]\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:3: cni.conf_dirs holds \"net.d\"; every entry must be an absolute path"), e.getMessage());
+    }
+
+    @Test
+    void emptyCniBinDirsIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[cni]\nbin_dirs = []\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: cni.bin_dirs is empty"), e.getMessage());
+    }
+
+    @Test
+    void cniDirsGivenAsAStringInsteadOfAListAreRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[cni]\nconf_dirs = \"/etc/cni/net.d\"\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: bad value for key \"cni.conf_dirs\""), e.getMessage());
+    }
+
+    @Test
+    void nonStringInACniDirListNamesLineKeyAndPosition() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[cni]\nconf_dirs = [\"/a\", 2]\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: bad value for key \"cni.conf_dirs[1]\""), e.getMessage());
+    }
+
+    @Test
+    void relativeNetnsDirIsRejectedButEmptyMeansUnderState() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[cni]\n\nnetns_dir = \"netns\"\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:3: cni.netns_dir = \"netns\" must be an absolute path, or empty"), e.getMessage());
+        assertEquals(BerthConfig.defaults(), loader.parse("c.toml", "[cni]\nnetns_dir = \"\"\ncache_dir = \"\"\n"));
+    }
+
+    @Test
+    void nonPositivePluginTimeoutIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[cni]\nplugin_timeout_seconds = 0\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: cni.plugin_timeout_seconds = 0 must be greater than 0"), e.getMessage());
+    }
+
+    @Test
+    void tinyPluginOutputCapIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[cni]\nmax_output_bytes = 100\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: cni.max_output_bytes = 100 is outside 4096-"), e.getMessage());
+    }
+
+    @Test
+    void subnetThatIsNotACidrIsRejected() {
+        for (String subnet : List.of("10.88.0.0", "10.88.0/16", "10.88.0.0/33", "example.com/16", "fd00::/129", "10.88.0.0/x")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> loader.parse("c.toml", "[cni]\n[cni.default_network]\nsubnet = \"" + subnet + "\"\n"), subnet);
+            assertTrue(e.getMessage().startsWith("c.toml:3: cni.default_network.subnet \"" + subnet + "\""), e.getMessage());
+        }
+    }
+
+    @Test
+    void ipv4AndIpv6SubnetsAreAccepted() throws Exception {
+        for (String subnet : List.of("10.88.0.0/16", "192.168.1.0/24", "fd00:88::/64", "2001:db8::/32")) {
+            BerthConfig config = loader.parse("c.toml", "[cni.default_network]\nsubnet = \"" + subnet + "\"\n");
+            assertEquals(subnet, config.cni().defaultNetwork().subnet());
+        }
+    }
+
+    @Test
+    void bridgeNameLongerThanAnInterfaceNameIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse("c.toml", "[cni.default_network]\nname = \"lab\"\nbridge = \"berth-bridge-0001\"\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:3: cni.default_network.bridge = \"berth-bridge-0001\" is not a network device name"),
+                e.getMessage());
+    }
+
+    @Test
+    void networkNameThatCouldLeaveTheConfDirIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse("c.toml", "[cni.default_network]\nname = \"../evil\"\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: cni.default_network.name = \"../evil\" must start with a letter or digit"),
+                e.getMessage());
     }
 
     @Test

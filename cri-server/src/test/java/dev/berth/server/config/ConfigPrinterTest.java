@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigPrinterTest {
@@ -25,6 +26,25 @@ class ConfigPrinterTest {
             }
         }
         assertTrue(keys >= 8, "printed " + keys + " keys");
+    }
+
+    @Test
+    void defaultPrintoutShowsTheCniTablesAndLists() {
+        String printed = ConfigPrinter.print(BerthConfig.defaults());
+        for (String line : List.of("[cni]", "conf_dirs = [\"/etc/cni/net.d\"]", "bin_dirs = [\"/opt/cni/bin\", \"/usr/lib/cni\"]",
+                "netns_dir = \"\"", "cache_dir = \"\"", "plugin_timeout_seconds = 60", "max_output_bytes = 1048576",
+                "write_default_config = true", "[cni.default_network]", "name = \"berth\"", "bridge = \"berth0\"",
+                "subnet = \"10.88.0.0/16\"")) {
+            assertTrue(printed.contains("\n" + line + "\n"), "missing " + line + " in\n" + printed);
+        }
+    }
+
+    @Test
+    void changedCniValuesReadBack() throws Exception {
+        BerthConfig config = BerthConfig.defaults().withCni(new BerthConfig.Cni(List.of(Path.of("/a"), Path.of("/b c")),
+                List.of(Path.of("/bin")), Path.of("/ns"), Path.of("/cache"), 5, 8192, false,
+                new BerthConfig.Cni.DefaultNetwork("lab", "lab0", "fd00::/64")));
+        assertEquals(config, new ConfigLoader().parse("printed", ConfigPrinter.print(config)));
     }
 
     @Test

@@ -4,18 +4,31 @@ import dev.berth.server.config.BerthConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Configs that keep a test daemon inside a temp dir and off the host's real paths. */
 final class TestConfigs {
     private TestConfigs() {}
 
+    /**
+     * A daemon under {@code dir}. Its CNI config dir is {@code dir/cni/net.d} (empty, and nothing is
+     * written there unless a test turns {@code write_default_config} on), so no test daemon ever
+     * touches /etc/cni/net.d; plugins are looked up in the host's usual bin dirs, read only.
+     */
     static BerthConfig inside(Path dir, boolean metrics) throws IOException {
         return BerthConfig.defaults()
                 .withRoot(dir.resolve("root"))
                 .withState(dir.resolve("state"))
                 .withGrpc(new BerthConfig.Grpc(dir.resolve("state/berth.sock"), null))
                 .withMetrics(new BerthConfig.Metrics("127.0.0.1:" + (metrics ? freePort() : 0)))
-                .withCgroup(new BerthConfig.Cgroup("cgroupfs"));
+                .withCgroup(new BerthConfig.Cgroup("cgroupfs"))
+                .withCni(new BerthConfig.Cni(List.of(confDir(dir)), null, dir.resolve("cni/netns"), dir.resolve("cni/results"),
+                        null, null, false, null));
+    }
+
+    /** Where the daemon of {@link #inside} looks for its network config. */
+    static Path confDir(Path dir) {
+        return dir.resolve("cni/net.d");
     }
 
     static int freePort() throws IOException {
