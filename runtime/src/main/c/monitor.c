@@ -128,10 +128,8 @@ static void handle_command(struct monitor *m, int idx, char *line) {
         else
             snprintf(text, sizeof text, "%s %d\n", m->started ? "running" : "created", m->init), reply(c, text);
     } else if (!strcmp(line, "wait")) {
-        if (m->exited)
-            send_exit(m, c);
-        else
-            c->waiting = 1;
+        /* Answered after the exit file is written, so the caller can read it at once. */
+        c->waiting = 1;
     } else {
         reply(c, "error unknown command\n");
     }
@@ -285,6 +283,10 @@ static void serve(struct monitor *m) {
     if (m->err_fd >= 0)
         logger_flush(&m->log, &m->err);
     write_exit_file(m);
+    /* The last change to the directory: once a waiter hears of the exit, the daemon may delete it. */
+    char sock[PATH_MAX];
+    path_in(m, "shim.sock", sock, sizeof sock);
+    unlink(sock);
     for (int i = 0; i < MAX_CLIENTS; i++) {
         if (m->clients[i].fd < 0)
             continue;
@@ -294,9 +296,6 @@ static void serve(struct monitor *m) {
             reply(&m->clients[i], "error the container exited while starting\n");
         drop_client(&m->clients[i]);
     }
-    char sock[PATH_MAX];
-    path_in(m, "shim.sock", sock, sizeof sock);
-    unlink(sock);
 }
 
 static int open_stdio(const struct plan *plan, int *child_in, int *child_out, int *child_err, int *out, int *err) {

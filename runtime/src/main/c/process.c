@@ -147,8 +147,11 @@ static int set_capabilities(const uint64_t *sets) {
     if (syscall(SYS_capset, &header, data) < 0)
         return fail("capset");
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    /* The kernel raises an ambient capability only if it is also permitted and inheritable;
+       configs often list ambient ones without inheritable (runc's own default): like runc,
+       skip those instead of failing the container. */
     for (int cap = 0; cap <= 63; cap++)
-        if ((sets[4] & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+        if ((sets[4] & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 && errno != EPERM)
             return fail("raise ambient capability %d", cap);
     return 0;
 }

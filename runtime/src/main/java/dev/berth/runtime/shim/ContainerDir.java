@@ -78,7 +78,8 @@ record ContainerDir(Path path) {
     }
 
     static void writeAtomic(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        // Not ".tmp": the shim uses that name for its own atomic writes.
+        Path tmp = file.resolveSibling(file.getFileName() + ".java-" + java.util.UUID.randomUUID() + ".tmp");
         try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap(bytes));

@@ -50,6 +50,8 @@ final class ExitWatcher {
         try (channel) {
             channel.write(ByteBuffer.wrap("wait\n".getBytes(StandardCharsets.US_ASCII)));
             ShimControl.readLine(channel);
+        } catch (IOException reset) {
+            // The shim exited before reading "wait" (the kernel then resets the connection): it is done.
         }
     }
 }

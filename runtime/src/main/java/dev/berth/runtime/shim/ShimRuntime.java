@@ -289,12 +289,19 @@ public final class ShimRuntime implements ContainerRuntime {
         if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (UncheckedIOException | IOException e) {
+                // A shim that is just exiting may remove a file under our walk; once more settles it.
+                if (attempt == 3) {
+                    throw new UncheckedIOException("cannot remove " + dir,
+                            e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
         }
     }
 }
