@@ -1,0 +1,45 @@
+package dev.berth.runtime.cgroup;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The cgroups of containers, by OCI {@code cgroupsPath}, with plain file I/O on the cgroup file
+ * systems (the "cgroupfs" driver). Get one from {@link CgroupsFactory}.
+ *
+ * <p>A cgroup spans every hierarchy the host mounts: each v1 controller hierarchy (co-mounted
+ * controllers share one) and the cgroup2 mount, in {@link CgroupLayout#mode() any layout}. Each
+ * limit goes to the hierarchy that holds its controller, so on a hybrid host memory limits land in
+ * v1 and hugepage limits may land in v2. The named {@code name=systemd} v1 hierarchy is not
+ * joined: it is no controller, and on hybrid hosts systemd tracks processes in the cgroup2 tree,
+ * which is joined.
+ *
+ * <p>A {@code cgroupsPath} is taken from each hierarchy's root ("berth/x" is the same as "/berth/x");
+ * it must name a cgroup below the root and contain no "." or ".." components. Bad paths and limits
+ * this host cannot apply throw {@link IllegalArgumentException} before anything is touched; a
+ * failed file operation throws {@link java.io.UncheckedIOException} naming the file and the value.
+ */
+public interface Cgroups {
+
+    /**
+     * Creates the cgroup for an OCI cgroupsPath (e.g. "/berth/<id>" or "/kubepods/burstable/pod<uid>/<id>"),
+     * applies resources, and returns the directories a process must join (write its pid to
+     * {@code <dir>/cgroup.procs}), one per hierarchy. Idempotent. After a failure the directories
+     * made so far stay; the caller destroys them.
+     */
+    List<Path> create(String cgroupsPath, CgroupResources resources);
+
+    /** Applies resources to an existing cgroup (fails naming the missing directory if it is gone). */
+    void update(String cgroupsPath, CgroupResources resources);
+
+    /**
+     * Removes the cgroup's directories (and any cgroups below them, bottom-up) in every hierarchy;
+     * retries briefly while the kernel drains exited tasks; gone is fine. Parents stay.
+     */
+    void destroy(String cgroupsPath);
+
+    /** The directories of an existing cgroup (for exec to join), without creating anything. */
+    List<Path> paths(String cgroupsPath);
+
+    CgroupLayout layout();
+}

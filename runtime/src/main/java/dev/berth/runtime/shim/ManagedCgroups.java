@@ -1,0 +1,36 @@
+package dev.berth.runtime.shim;
+
+import dev.berth.runtime.cgroup.CgroupLayout;
+import dev.berth.runtime.cgroup.Cgroups;
+import dev.berth.runtime.oci.Spec;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Containers' cgroups through the host's cgroup managers (v1, hybrid or v2, as detected). */
+public final class ManagedCgroups implements CgroupPlacement {
+    private final Cgroups cgroups;
+
+    public ManagedCgroups(Cgroups cgroups) {
+        this.cgroups = cgroups;
+    }
+
+    @Override
+    public List<Path> create(String cgroupsPath, Spec.Resources resources) {
+        return cgroups.create(cgroupsPath, OciCgroupResources.of(resources));
+    }
+
+    @Override
+    public List<Path> paths(String cgroupsPath) {
+        return cgroups.paths(cgroupsPath);
+    }
+
+    @Override
+    public void destroy(String cgroupsPath) {
+        cgroups.destroy(cgroupsPath);
+    }
+
+    @Override
+    public boolean unified() {
+        return cgroups.layout().mode() == CgroupLayout.Mode.UNIFIED;
+    }
+}

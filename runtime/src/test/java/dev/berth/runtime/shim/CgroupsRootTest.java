@@ -1,0 +1,90 @@
+package dev.berth.runtime.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.cgroup.CgroupLayout;
+import dev.berth.runtime.cgroup.Cgroups;
+import dev.berth.runtime.cgroup.CgroupsFactory;
+import dev.berth.runtime.oci.Spec;
+import dev.berth.runtime.oci.SpecFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A container's limits land in its own cgroup, which its init joins before the program runs. */
+@Tag("root")
+class CgroupsRootTest {
+    @TempDir
+    Path dir;
+
+    private ShimRuntime runtime;
+    private Cgroups cgroups;
+    private final String parent = "/berth-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeEach
+    void open() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root: creates cgroups, namespaces and mounts");
+        Assumptions.assumeTrue(TestBundles.busyboxIsStatic(), "needs Debian's busybox-static at /bin/busybox for the test rootfs");
+        cgroups = CgroupsFactory.detect();
+        runtime = ShimRuntime.open(dir.resolve("state"), new ManagedCgroups(cgroups), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (runtime != null) {
+            runtime.list().forEach(c -> runtime.delete(c.id(), true));
+            cgroups.destroy(parent);
+        }
+    }
+
+    @Test
+    void limitsApplyAndTheInitJoinsItsCgroupBeforeTheProgramRuns() throws Exception {
+        Path bundle = TestBundles.bundle(dir, "lim", List.of("sh", "-c", "cat /proc/self/cgroup; sleep 1000"));
+        Spec spec = SpecFiles.read(bundle);
+        Spec.Linux l = spec.linux();
+        Spec.Resources resources = new Spec.Resources(new Spec.Memory(64L << 20, null, null, null, null),
+                new Spec.Cpu(512L, 50_000L, 100_000L, null, null), new Spec.Pids(50), null, null);
+        SpecFiles.write(bundle, new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), null, spec.mounts(), null,
+                new Spec.Linux(l.namespaces(), null, null, null, parent + "/lim", resources, null, null, null, l.maskedPaths(),
+                        l.readonlyPaths(), null)));
+        runtime.create("lim", bundle, new CreateOptions(dir.resolve("lim.log"), false));
+        runtime.start("lim");
+        long pid = runtime.state("lim").pid();
+        List<Path> dirs = cgroups.paths(parent + "/lim");
+        assertFalse(dirs.isEmpty());
+        for (Path d : dirs) {
+            assertTrue(Files.readAllLines(d.resolve("cgroup.procs")).contains(Long.toString(pid)), "init is in " + d);
+        }
+        CgroupLayout layout = cgroups.layout();
+        if (layout.mode() == CgroupLayout.Mode.UNIFIED) {
+            Path d = dirs.get(0);
+            assertEquals("67108864", Files.readString(d.resolve("memory.max")).strip());
+            assertEquals("50", Files.readString(d.resolve("pids.max")).strip());
+        } else {
+            Path memory = dirs.stream().filter(d -> d.startsWith(layout.v1Controllers().get("memory"))).findFirst().orElseThrow();
+            assertEquals("67108864", Files.readString(memory.resolve("memory.limit_in_bytes")).strip());
+            Path pids = dirs.stream().filter(d -> d.startsWith(layout.v1Controllers().get("pids"))).findFirst().orElseThrow();
+            assertEquals("50", Files.readString(pids.resolve("pids.max")).strip());
+        }
+        Thread.sleep(200);
+        List<String> seen = Files.readAllLines(dir.resolve("lim.log"));
+        assertTrue(seen.stream().anyMatch(line -> line.contains(parent + "/lim")),
+                "the program started inside its cgroup: " + seen);
+        runtime.delete("lim", true);
+        for (Path d : dirs) {
+            assertFalse(Files.exists(d), "delete removed " + d);
+        }
+    }
+}
