@@ -10,7 +10,7 @@ import dev.berth.server.config.ListenAddress;
 import dev.berth.server.health.PodNetworkReadiness;
 import dev.berth.server.health.StateDirsReadiness;
 import dev.berth.server.host.CgroupDriver;
-import dev.berth.server.host.CgroupLayout;
+import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.server.observe.MetricsServer;
 import dev.berth.server.observe.RpcInterceptor;
 import dev.berth.server.observe.RpcMetrics;

@@ -18,7 +18,7 @@ import dev.berth.server.BuildInfo;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.health.Condition;
 import dev.berth.server.health.ReadinessCheck;
-import dev.berth.server.host.CgroupLayout;
+import dev.berth.runtime.cgroup.CgroupLayout;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
