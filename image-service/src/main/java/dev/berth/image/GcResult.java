@@ -1,0 +1,4 @@
+package dev.berth.image;
+
+/** What one garbage collection removed. */
+public record GcResult(int blobsRemoved, int snapshotsRemoved, long bytesFreed) {}
