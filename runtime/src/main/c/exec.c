@@ -8,12 +8,17 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/un.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "frames.h"
 #include "plan.h"
 #include "process.h"
 #include "util.h"
@@ -43,6 +48,82 @@ static int open_namespaces(pid_t pid, int fds[NS_COUNT]) {
     return 0;
 }
 
+/* Listens on the plan's console socket, where resize frames for the exec's pty arrive. */
+static int console_listen(const struct plan *plan) {
+    const char *path = plan_get(plan, "console_socket", NULL);
+    if (!path)
+        return -1;
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path) >= (int)sizeof addr.sun_path)
+        return -1;
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    mode_t old = umask(0077);
+    int rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    umask(old);
+    if (rc < 0 || listen(fd, 4) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Copies our stdin to the pty and the pty to our stdout until the child is gone; applies resizes. */
+static void relay_tty(int master, int console, pid_t child, int *status) {
+    int in_open = 1, client = -1, exited = 0;
+    struct frame_reader reader = {0};
+    char buf[16384];
+    for (;;) {
+        struct pollfd fds[4] = {{.fd = in_open ? 0 : -1, .events = POLLIN}, {.fd = master, .events = POLLIN},
+                                {.fd = console, .events = POLLIN}, {.fd = client, .events = POLLIN}};
+        if (!exited && waitpid(child, status, WNOHANG) == child)
+            exited = 1;
+        if (poll(fds, 4, exited ? 100 : 200) < 0 && errno != EINTR)
+            break;
+        if (fds[1].revents) {
+            ssize_t n = read(master, buf, sizeof buf);
+            if (n <= 0 && (n == 0 || errno != EAGAIN))
+                break; /* EIO: every holder of the slave is gone */
+            if (n > 0)
+                write_all(1, buf, (size_t)n);
+        } else if (exited) {
+            break;
+        }
+        /* Resizes before stdin: a client that resized and then typed gets the new size first. */
+        int fresh = 0;
+        if (fds[2].revents && client < 0) {
+            client = accept4(console, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+            fresh = client >= 0;
+        }
+        if (fds[3].revents || fresh) {
+            int type, rc;
+            const unsigned char *payload;
+            size_t len;
+            while ((rc = frame_read(client, &reader, &type, &payload, &len)) == 1) {
+                if (type == FRAME_RESIZE)
+                    frame_resize(master, payload, len);
+                frame_consume(&reader);
+            }
+            if (rc < 0) {
+                close(client);
+                client = -1;
+                frame_consume(&reader);
+            }
+        }
+        if (fds[0].revents) {
+            ssize_t n = read(0, buf, sizeof buf);
+            if (n > 0)
+                write_all(master, buf, (size_t)n);
+            else
+                in_open = 0;
+        }
+    }
+    if (!exited)
+        while (waitpid(child, status, 0) < 0 && errno == EINTR) {
+        }
+}
+
 int exec_run(pid_t pid, const char *plan_path) {
     struct plan plan;
     if (plan_load(plan_path, &plan) < 0)
@@ -50,6 +131,8 @@ int exec_run(pid_t pid, const char *plan_path) {
     int fds[NS_COUNT];
     if (open_namespaces(pid, fds) < 0 || process_join_cgroups(&plan) < 0)
         goto failed;
+    /* Host paths (the console socket) are bound before we enter the container's mount namespace. */
+    int console = plan_find(&plan, "terminal") ? console_listen(&plan) : -1;
     for (size_t i = 0; i < NS_COUNT; i++)
         if (fds[i] >= 0 && setns(fds[i], NAMESPACES[i].type) < 0) {
             fail("join the container's %s namespace", NAMESPACES[i].name);
@@ -59,6 +142,17 @@ int exec_run(pid_t pid, const char *plan_path) {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) < 0) {
         fail("socketpair");
         goto failed;
+    }
+    int tty = plan_find(&plan, "terminal") != NULL, master = -1, slave = -1;
+    if (tty) {
+        /* We are in the container's mount namespace now: the pty comes from its devpts. */
+        if (open_pty_pair(&master, &slave) < 0)
+            goto failed;
+        const struct record *size = plan_find(&plan, "console_size");
+        if (size && size->argc >= 2) {
+            struct winsize ws = {.ws_row = (unsigned short)atoi(size->argv[0]), .ws_col = (unsigned short)atoi(size->argv[1])};
+            ioctl(master, TIOCSWINSZ, &ws);
+        }
     }
     /* The PID namespace applies from the next child on. */
     pid_t child = fork();
@@ -70,7 +164,10 @@ int exec_run(pid_t pid, const char *plan_path) {
         close(report[0]);
         /* The process must not outlive an exec whose caller gave up (ExecSync timeout). */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (process_apply_limits(&plan) == 0)
+        if (tty && (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0
+                    || dup2(slave, 2) < 0))
+            fail("make the pty the exec's terminal");
+        else if (process_apply_limits(&plan) == 0)
             process_exec(&plan);
         send(report[1], shim_error, strlen(shim_error), MSG_NOSIGNAL);
         _exit(errno == ENOENT ? 127 : 126);
@@ -79,9 +176,15 @@ int exec_run(pid_t pid, const char *plan_path) {
     signal(SIGINT, SIG_IGN);
     char msg[sizeof shim_error];
     ssize_t n = recv(report[0], msg, sizeof msg - 1, 0);
-    int status;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    int status = 0;
+    if (tty && n <= 0) {
+        close(slave);
+        relay_tty(master, console, child, &status);
+    } else {
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+        }
     }
+    /* The console socket's path is the daemon's to remove: it lies outside this mount namespace. */
     if (n > 0) {
         msg[n] = '\0';
         snprintf(shim_error, sizeof shim_error, "%s", msg);

@@ -33,14 +33,29 @@ static char wait_for(int sync) {
 }
 
 static int setup_stdio(const struct init_io *io) {
-    if (io->tty) {
-        if (setsid() < 0 && errno != EPERM)
-            return fail("setsid");
-        if (ioctl(io->stdin_fd, TIOCSCTTY, 0) < 0)
-            return fail("make the pty the controlling terminal");
-    }
     if (dup2(io->stdin_fd, 0) < 0 || dup2(io->stdout_fd, 1) < 0 || dup2(io->stderr_fd, 2) < 0)
         return fail("set up stdio");
+    return 0;
+}
+
+/*
+ * A terminal is allocated from the container's own devpts, after pivot_root, so its name
+ * (/dev/pts/N) exists in the container; the master goes to the monitor over the sync socket.
+ */
+static int setup_terminal(int sync) {
+    int master, slave;
+    if (open_pty_pair(&master, &slave) < 0)
+        return -1;
+    if (setsid() < 0 && errno != EPERM)
+        return fail("setsid");
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        return fail("make the pty the controlling terminal");
+    if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
+        return fail("set up the terminal as stdio");
+    if (send_fd(sync, 't', master) < 0)
+        return -1;
+    close(master);
+    close(slave);
     return 0;
 }
 
@@ -59,9 +74,11 @@ void init_run(const struct plan *plan, struct ns_setup *ns, const struct init_io
         fail("become root in the new user namespace");
         report_and_exit(sync, 1);
     }
-    if (setup_stdio(io) < 0)
+    if (!io->tty && setup_stdio(io) < 0)
         report_and_exit(sync, 1);
     if (plan_find(plan, "rootfs") && (rootfs_prepare(plan) < 0 || rootfs_enter(plan) < 0))
+        report_and_exit(sync, 1);
+    if (io->tty && setup_terminal(sync) < 0)
         report_and_exit(sync, 1);
     if (process_configure_namespaces(plan) < 0 || process_apply_limits(plan) < 0)
         report_and_exit(sync, 1);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "init.h"
 #include "logging.h"
 #include "namespaces.h"
@@ -50,6 +52,7 @@ struct monitor {
     int listen_fd, sig_fd;
     struct client clients[MAX_CLIENTS];
     int start_client; /* client waiting for the start result, or -1 */
+    struct attach attach;
 };
 
 static void path_in(const struct monitor *m, const char *name, char *out, size_t size) {
@@ -211,6 +214,7 @@ static void read_output(struct monitor *m, int *fd, struct log_stream *stream) {
         return;
     }
     logger_write(&m->log, stream, buf, (size_t)n);
+    attach_broadcast(&m->attach, stream == &m->out ? FRAME_STDOUT : FRAME_STDERR, buf, (size_t)n);
 }
 
 static void reap(struct monitor *m) {
@@ -249,7 +253,7 @@ static void serve(struct monitor *m) {
             drain_deadline = mono_ms() + DRAIN_MS;
         if (m->exited && ((m->out_fd < 0 && m->err_fd < 0) || mono_ms() >= drain_deadline))
             break;
-        struct pollfd fds[5 + MAX_CLIENTS];
+        struct pollfd fds[5 + MAX_CLIENTS + 1 + MAX_ATTACH];
         int n = 0;
         fds[n++] = (struct pollfd){.fd = m->sig_fd, .events = POLLIN};
         fds[n++] = (struct pollfd){.fd = m->listen_fd, .events = POLLIN};
@@ -258,6 +262,8 @@ static void serve(struct monitor *m) {
         fds[n++] = (struct pollfd){.fd = m->err_fd, .events = POLLIN};
         for (int i = 0; i < MAX_CLIENTS; i++)
             fds[n++] = (struct pollfd){.fd = m->clients[i].fd, .events = POLLIN};
+        int attach_at = n;
+        n += attach_pollfds(&m->attach, fds + n);
         int timeout = m->exited ? (int)(drain_deadline - mono_ms()) : -1;
         if (poll(fds, (nfds_t)n, timeout < 0 && m->exited ? 0 : timeout) < 0) {
             if (errno == EINTR)
@@ -277,6 +283,7 @@ static void serve(struct monitor *m) {
         for (int i = 0; i < MAX_CLIENTS; i++)
             if (m->clients[i].fd >= 0 && fds[5 + i].revents)
                 read_client(m, i);
+        attach_handle(&m->attach, fds + attach_at);
     }
     if (m->out_fd >= 0)
         logger_flush(&m->log, &m->out);
@@ -287,6 +294,7 @@ static void serve(struct monitor *m) {
     char sock[PATH_MAX];
     path_in(m, "shim.sock", sock, sizeof sock);
     unlink(sock);
+    attach_close(&m->attach, m->dir);
     for (int i = 0; i < MAX_CLIENTS; i++) {
         if (m->clients[i].fd < 0)
             continue;
@@ -298,28 +306,71 @@ static void serve(struct monitor *m) {
     }
 }
 
-static int open_stdio(const struct plan *plan, int *child_in, int *child_out, int *child_err, int *out, int *err) {
+/* stdout and stderr are pipes (or one pty); stdin is /dev/null unless the container takes input. */
+static int open_stdio(const struct plan *plan, struct monitor *m, int *child_in, int *child_out, int *child_err) {
+    m->attach.stdin_fd = -1;
+    m->attach.tty_fd = -1;
+    m->attach.stdin_once = plan_find(plan, "stdin_once") != NULL;
+    if (plan_find(plan, "terminal")) {
+        /* The init allocates the pty in its devpts and sends us the master (await_ready). */
+        *child_in = *child_out = *child_err = -1;
+        return 0;
+    }
     int o[2], e[2];
     if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
         return fail("create stdio pipes");
     *child_out = o[1];
     *child_err = e[1];
-    *out = o[0];
-    *err = e[0];
-    fcntl(*out, F_SETFL, O_NONBLOCK);
-    fcntl(*err, F_SETFL, O_NONBLOCK);
-    (void)plan;
+    m->out_fd = o[0];
+    m->err_fd = e[0];
+    fcntl(m->out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(m->err_fd, F_SETFL, O_NONBLOCK);
+    if (plan_find(plan, "stdin")) {
+        int in[2];
+        if (pipe2(in, O_CLOEXEC) < 0)
+            return fail("create the stdin pipe");
+        *child_in = in[0];
+        m->attach.stdin_fd = in[1];
+        fcntl(in[1], F_SETFL, O_NONBLOCK);
+        return 0;
+    }
     *child_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
     return *child_in < 0 ? fail("open /dev/null") : 0;
 }
 
-/* Waits for the init's first word: "r" (ready) or "e<reason>". */
-static int await_ready(int sync) {
+/* A terminal's master, sent by the init: output comes from it, stdin and resizes go to it. */
+static int take_terminal(struct monitor *m, int sync) {
+    char tag = 0;
+    int master = recv_fd(sync, &tag);
+    if (master < 0 || tag != 't')
+        return failx("the container's init sent no terminal");
+    const struct record *size = plan_find(m->plan, "console_size");
+    if (size && size->argc >= 2) {
+        struct winsize ws = {.ws_row = (unsigned short)atoi(size->argv[0]), .ws_col = (unsigned short)atoi(size->argv[1])};
+        ioctl(master, TIOCSWINSZ, &ws);
+    }
+    fcntl(master, F_SETFL, O_NONBLOCK);
+    m->out_fd = master;
+    m->err_fd = -1;
+    m->attach.stdin_fd = master;
+    m->attach.tty_fd = master;
+    return 0;
+}
+
+/* Waits for the init's first word: "r" (ready) or "e<reason>" (after a terminal, when it has one). */
+static int await_ready(struct monitor *m, int sync) {
     struct pollfd p = {.fd = sync, .events = POLLIN};
     if (poll(&p, 1, 60000) <= 0)
         return failx("the container's init did not get ready within 60 s");
     char msg[sizeof shim_error + 2];
-    ssize_t n = recv(sync, msg, sizeof msg - 1, 0);
+    ssize_t n = recv(sync, msg, sizeof msg - 1, MSG_PEEK);
+    if (n >= 1 && msg[0] == 't') {
+        if (take_terminal(m, sync) < 0)
+            return -1;
+        if (poll(&p, 1, 60000) <= 0)
+            return failx("the container's init did not get ready within 60 s");
+    }
+    n = recv(sync, msg, sizeof msg - 1, 0);
     if (n == 1 && msg[0] == 'r')
         return 0;
     if (n > 1 && msg[0] == 'e') {
@@ -330,7 +381,8 @@ static int await_ready(int sync) {
 }
 
 int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
-    struct monitor m = {.dir = dir, .plan = plan, .sync = -1, .start_client = -1, .listen_fd = -1};
+    struct monitor m = {.dir = dir, .plan = plan, .sync = -1, .start_client = -1, .listen_fd = -1, .out_fd = -1, .err_fd = -1,
+                        .attach = {.listen_fd = -1, .stdin_fd = -1, .tty_fd = -1}};
     for (int i = 0; i < MAX_CLIENTS; i++)
         m.clients[i].fd = -1;
     m.out.name = "stdout";
@@ -348,8 +400,8 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
     m.sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
     if (logger_open(&m.log, plan_get(plan, "log", NULL)) < 0 || ns_plan(plan, &ns) < 0
-        || open_stdio(plan, &child_in, &child_out, &child_err, &m.out_fd, &m.err_fd) < 0
-        || listen_control(&m) < 0)
+        || open_stdio(plan, &m, &child_in, &child_out, &child_err) < 0
+        || listen_control(&m) < 0 || attach_listen(&m.attach, dir) < 0)
         goto failed;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         fail("socketpair");
@@ -367,20 +419,23 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
     if (pid == 0) {
         close(sv[0]);
         sigprocmask(SIG_UNBLOCK, &set, NULL);
-        struct init_io io = {.sync = sv[1], .stdin_fd = child_in, .stdout_fd = child_out, .stderr_fd = child_err};
+        struct init_io io = {.sync = sv[1], .stdin_fd = child_in, .stdout_fd = child_out, .stderr_fd = child_err,
+                             .tty = plan_find(plan, "terminal") != NULL};
         init_run(plan, &ns, &io);
     }
     m.init = pid;
     close(sv[1]);
-    close(child_in);
-    close(child_out);
-    close(child_err);
+    if (child_in >= 0) {
+        close(child_in);
+        close(child_out);
+        close(child_err);
+    }
     m.sync = sv[0];
     if ((ns.new_flags & CLONE_NEWUSER) && ns_write_id_maps(plan, pid) < 0) {
         kill(pid, SIGKILL);
         goto failed;
     }
-    if (send(m.sync, "g", 1, MSG_NOSIGNAL) != 1 || await_ready(m.sync) < 0) {
+    if (send(m.sync, "g", 1, MSG_NOSIGNAL) != 1 || await_ready(&m, m.sync) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         goto failed;

@@ -23,6 +23,11 @@ int write_file_atomic(const char *path, const char *data, size_t len, mode_t mod
 /* Writes a short string to an existing file (cgroup and /proc knobs). */
 int write_file(const char *path, const char *data);
 int64_t now_ns(void);
+/* Sends one byte tag with a file descriptor attached (SCM_RIGHTS); receives it back. */
+int send_fd(int sock, char tag, int fd);
+int recv_fd(int sock, char *tag);
+/* Opens a new pty pair from the /dev/ptmx of the current root (the container's devpts once pivoted). */
+int open_pty_pair(int *master, int *slave);
 /* Formats an epoch-nanoseconds time as RFC 3339 with nanoseconds, UTC ("...Z"). */
 void format_rfc3339nano(int64_t ns, char *out, size_t size);
 

@@ -44,7 +44,10 @@ public interface ContainerRuntime {
     ExecResult execSync(String id, Spec.Process process, Duration timeout, int maxOutputBytes);
 
     /** Starts a process in the running container; the caller owns its stdio and must wait for it. */
-    Process exec(String id, Spec.Process process);
+    ExecProcess exec(String id, Spec.Process process);
+
+    /** Attaches to the running container's stdio (see {@link CreateOptions#stdin()}). */
+    AttachSession attach(String id) throws java.io.IOException;
 
     /** Makes the shim reopen the container's log file (after kubelet rotated it). */
     void reopenLog(String id);

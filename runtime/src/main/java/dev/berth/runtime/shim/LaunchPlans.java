@@ -70,6 +70,12 @@ public final class LaunchPlans {
             if (context.pause()) {
                 plan.add("pause");
             }
+            if (context.stdin()) {
+                plan.add("stdin");
+            }
+            if (context.stdinOnce()) {
+                plan.add("stdin_once");
+            }
             if (spec.process() == null) {
                 throw new InvalidSpecException("config.json has no process");
             }

@@ -8,9 +8,16 @@ import java.util.List;
 public final class ProcessPlans {
     private ProcessPlans() {}
 
-    /** An exec's plan: the process plus the cgroups it joins; namespaces come from the running container. */
-    public static byte[] forExec(Spec.Process process, Spec.Seccomp seccomp, List<java.nio.file.Path> cgroupDirs) {
+    /**
+     * An exec's plan: the process plus the cgroups it joins; namespaces come from the running
+     * container. With a terminal, resizes arrive on {@code consoleSocket}.
+     */
+    public static byte[] forExec(Spec.Process process, Spec.Seccomp seccomp, List<java.nio.file.Path> cgroupDirs,
+            java.nio.file.Path consoleSocket) {
         PlanBuilder plan = new PlanBuilder().add("version", "1");
+        if (Boolean.TRUE.equals(process.terminal())) {
+            plan.add("console_socket", consoleSocket.toString());
+        }
         for (java.nio.file.Path dir : cgroupDirs) {
             plan.add("cgroup", dir.toString());
         }

@@ -36,6 +36,15 @@ final class ShimControl {
         }
     }
 
+    /** Whether a shim accepts connections on this socket (a cheap liveness check; nothing is sent). */
+    static boolean listening(Path socket) {
+        try (SocketChannel ignored = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Reads one reply line; null at EOF before any byte (the shim exited while we waited). */
     static String readLine(SocketChannel channel) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(MAX_REPLY);

@@ -1,9 +1,11 @@
 package dev.berth.runtime.shim;
 
+import dev.berth.runtime.AttachSession;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerState;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.ExecProcess;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.NoSuchContainerException;
@@ -86,7 +88,8 @@ public final class ShimRuntime implements ContainerRuntime {
         try {
             List<Path> cgroupDirs = cgroups.create(cgroupsPath, spec.linux() == null ? null : spec.linux().resources());
             byte[] plan = LaunchPlans.forContainer(spec,
-                    new LaunchContext(bundle, options.logPath(), cgroupDirs, cgroups.unified(), options.pause()));
+                    new LaunchContext(bundle, options.logPath(), cgroupDirs, cgroups.unified(), options.pause(), options.stdin(),
+                            options.stdinOnce()));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("bundle", bundle.toAbsolutePath().toString());
             meta.put("created", clock.instant().toString());
@@ -187,9 +190,8 @@ public final class ShimRuntime implements ContainerRuntime {
             Path bundle = meta == null ? null : Path.of(meta.getOrDefault("bundle", "/"));
             Instant created = meta == null ? Instant.EPOCH : Instant.parse(meta.getOrDefault("created", Instant.EPOCH.toString()));
             ExitStatus exit = dir.exit();
-            if (exit == null) {
-                CompletableFuture<ExitStatus> watcher = exit(id);
-                exit = watcher.isDone() ? watcher.join() : null;
+            if (exit == null && !ShimControl.listening(dir.socket())) {
+                exit = exit(id).join(); // the shim is gone: its exit file, or the record of its death
             }
             if (exit != null) {
                 return new ContainerState(id, ContainerStatus.STOPPED, 0, bundle, created, exit);
@@ -225,12 +227,11 @@ public final class ShimRuntime implements ContainerRuntime {
 
     @Override
     public ExecResult execSync(String id, Spec.Process process, Duration timeout, int maxOutputBytes) {
-        Process exec = exec(id, process);
-        return ExecRunner.run(exec, timeout, maxOutputBytes);
+        return ExecRunner.run(exec(id, process).process(), timeout, maxOutputBytes);
     }
 
     @Override
-    public Process exec(String id, Spec.Process process) {
+    public ExecProcess exec(String id, Spec.Process process) {
         ContainerDir dir = existing(id);
         ContainerState state = state(id);
         if (state.status() != ContainerStatus.RUNNING) {
@@ -240,17 +241,31 @@ public final class ShimRuntime implements ContainerRuntime {
             Map<String, String> meta = dir.readMeta();
             Spec spec = SpecFiles.read(state.bundle());
             Spec.Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
-            byte[] plan = ProcessPlans.forExec(process, seccomp, cgroups.paths(meta.get("cgroups_path")));
-            Path planFile = dir.path().resolve("exec-" + UUID.randomUUID() + ".plan");
+            String name = "exec-" + UUID.randomUUID().toString().substring(0, 13);
+            Path console = dir.path().resolve(name + ".sock");
+            byte[] plan = ProcessPlans.forExec(process, seccomp, cgroups.paths(meta.get("cgroups_path")), console);
+            Path planFile = dir.path().resolve(name + ".plan");
             ContainerDir.writeAtomic(planFile, plan);
             Process exec = new ProcessBuilder(shim.toString(), "exec", Long.toString(state.pid()), planFile.toString()).start();
-            exec.onExit().thenRun(() -> planFile.toFile().delete());
-            return exec;
+            exec.onExit().thenRun(() -> {
+                planFile.toFile().delete();
+                console.toFile().delete();
+            });
+            return new ShimExec(exec, Boolean.TRUE.equals(process.terminal()) ? console : null);
         } catch (InvalidSpecException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot exec in container " + id + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot exec in container " + id, e);
         }
+    }
+
+    @Override
+    public AttachSession attach(String id) throws IOException {
+        ContainerDir dir = existing(id);
+        if (state(id).status() == ContainerStatus.STOPPED) {
+            throw new IllegalStateException("container " + id + " has exited; there is nothing to attach to");
+        }
+        return ShimAttach.connect(dir.path().resolve("attach.sock"));
     }
 
     @Override

@@ -36,7 +36,7 @@ final class TestBundles {
         Path busybox = rootfs.resolve("bin/busybox");
         Files.copy(BUSYBOX, busybox);
         for (String applet : List.of("sh", "ls", "cat", "echo", "id", "hostname", "sleep", "grep", "mkdir", "touch", "head", "true",
-                "ps", "mount", "env", "ulimit", "wc", "printf", "seq")) {
+                "ps", "mount", "env", "ulimit", "wc", "printf", "seq", "tty", "stty", "tr", "pwd")) {
             Files.createLink(rootfs.resolve("bin").resolve(applet), busybox);
         }
         Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
