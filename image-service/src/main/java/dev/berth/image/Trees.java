@@ -53,6 +53,9 @@ final class Trees {
         if (SnapshotPaths.lstat(root) == null) {
             return totals;
         }
+        // A hard-linked file is one inode and one copy of its bytes, however many names it has
+        // (busybox images link hundreds of applets to one binary).
+        java.util.Set<Object> seen = new java.util.HashSet<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -62,8 +65,11 @@ final class Trees {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                totals[0] += attrs.size();
-                totals[1]++;
+                Object inode = attrs.fileKey();
+                if (inode == null || seen.add(inode)) {
+                    totals[0] += attrs.size();
+                    totals[1]++;
+                }
                 return FileVisitResult.CONTINUE;
             }
 
