@@ -33,7 +33,10 @@ public record BerthConfig(
         Cgroup cgroup,
         @JsonProperty("cni")
         @Doc("Pod networking through CNI plugins (host-network pods do not use it).")
-        Cni cni) {
+        Cni cni,
+        @JsonProperty("image")
+        @Doc("Image pulls and the image store.")
+        Image image) {
 
     public static final Path DEFAULT_ROOT = Path.of("/var/lib/berth");
     public static final Path DEFAULT_STATE = Path.of("/run/berth");
@@ -46,38 +49,43 @@ public record BerthConfig(
         metrics = Objects.requireNonNullElseGet(metrics, () -> new Metrics(null));
         cgroup = Objects.requireNonNullElseGet(cgroup, () -> new Cgroup(null));
         cni = Objects.requireNonNullElseGet(cni, () -> new Cni(null, null, null, null, null, null, null, null));
+        image = Objects.requireNonNullElseGet(image, () -> new Image(null, null, null, null, null, null, null, null, null, null, null));
     }
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null);
     }
 
     public BerthConfig withRoot(Path value) {
-        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup, cni);
+        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup, cni, image);
     }
 
     public BerthConfig withState(Path value) {
-        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup, cni);
+        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup, cni, image);
     }
 
     public BerthConfig withLogLevel(String value) {
-        return new BerthConfig(root, state, value, grpc, metrics, cgroup, cni);
+        return new BerthConfig(root, state, value, grpc, metrics, cgroup, cni, image);
     }
 
     public BerthConfig withGrpc(Grpc value) {
-        return new BerthConfig(root, state, logLevel, value, metrics, cgroup, cni);
+        return new BerthConfig(root, state, logLevel, value, metrics, cgroup, cni, image);
     }
 
     public BerthConfig withMetrics(Metrics value) {
-        return new BerthConfig(root, state, logLevel, grpc, value, cgroup, cni);
+        return new BerthConfig(root, state, logLevel, grpc, value, cgroup, cni, image);
     }
 
     public BerthConfig withCgroup(Cgroup value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, value, cni);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, value, cni, image);
     }
 
     public BerthConfig withCni(Cni value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, value);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, value, image);
+    }
+
+    public BerthConfig withImage(Image value) {
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, value);
     }
 
     /** The CRI gRPC endpoint. */
@@ -204,6 +212,84 @@ public record BerthConfig(
                 bridge = Objects.requireNonNullElse(bridge, "berth0");
                 subnet = Objects.requireNonNullElse(subnet, "10.88.0.0/16");
             }
+        }
+    }
+
+    /**
+     * Image pulls and the image store. {@code root} defaults to an empty path meaning
+     * {@code <root>/images}, for the same reason as {@link Cni#cacheDir}; {@link #rootUnder}
+     * resolves it. An empty {@code config_path} means no registry host config at all.
+     */
+    public record Image(
+            @JsonProperty("root")
+            @Doc("Image store (blobs, unpacked layers, image records, containers' writable layers); empty means <root>/images.")
+            Path root,
+            @JsonProperty("config_path")
+            @Doc("Registry host config dir as containerd's: <config_path>/<registry host>/hosts.toml (mirrors, plain HTTP, CAs); a missing dir means every registry's own HTTPS server.")
+            Path configPath,
+            @JsonProperty("max_concurrent_downloads")
+            @Doc("Layers downloaded at once, across all pulls.")
+            Integer maxConcurrentDownloads,
+            @JsonProperty("stall_timeout_seconds")
+            @Doc("A pull that receives no byte for this long is aborted (DEADLINE_EXCEEDED); slow but moving pulls go on.")
+            Integer stallTimeoutSeconds,
+            @JsonProperty("max_manifest_bytes")
+            @Doc("Largest manifest, index or image config accepted from a registry, in bytes.")
+            Long maxManifestBytes,
+            @JsonProperty("max_layer_bytes")
+            @Doc("Largest layer accepted, uncompressed, in bytes; a bigger one fails the pull.")
+            Long maxLayerBytes,
+            @JsonProperty("keep_compressed_layers")
+            @Doc("Keep the compressed layer blobs after unpacking (off: they are dropped to save disk).")
+            Boolean keepCompressedLayers,
+            @JsonProperty("allow_device_nodes")
+            @Doc("Let image layers create character and block device files (off: such a layer fails the pull).")
+            Boolean allowDeviceNodes,
+            @JsonProperty("retries")
+            @Doc("Retries of a registry request after a 5xx answer or a cut connection.")
+            Integer retries,
+            @JsonProperty("retry_backoff_millis")
+            @Doc("Wait before the first retry, in milliseconds; doubled for each further one.")
+            Integer retryBackoffMillis,
+            @JsonProperty("sandbox_image")
+            @Doc("Image kept pinned, so kubelet's image GC never removes it (Berth itself needs no pause image); empty pins nothing.")
+            String sandboxImage) {
+
+        /** Stands for "<root>/images" in {@code root}. */
+        public static final Path UNDER_ROOT = Path.of("");
+
+        public Image {
+            root = Objects.requireNonNullElse(root, UNDER_ROOT);
+            configPath = Objects.requireNonNullElse(configPath, Path.of("/etc/berth/certs.d"));
+            maxConcurrentDownloads = Objects.requireNonNullElse(maxConcurrentDownloads, 3);
+            stallTimeoutSeconds = Objects.requireNonNullElse(stallTimeoutSeconds, 60);
+            maxManifestBytes = Objects.requireNonNullElse(maxManifestBytes, 4L * 1024 * 1024);
+            maxLayerBytes = Objects.requireNonNullElse(maxLayerBytes, 16L * 1024 * 1024 * 1024);
+            keepCompressedLayers = Objects.requireNonNullElse(keepCompressedLayers, Boolean.FALSE);
+            allowDeviceNodes = Objects.requireNonNullElse(allowDeviceNodes, Boolean.FALSE);
+            retries = Objects.requireNonNullElse(retries, 4);
+            retryBackoffMillis = Objects.requireNonNullElse(retryBackoffMillis, 500);
+            sandboxImage = Objects.requireNonNullElse(sandboxImage, "registry.k8s.io/pause:3.10");
+        }
+
+        /** {@code root}, or {@code <berth root>/images} when it is empty. */
+        public Path rootUnder(Path berthRoot) {
+            return root.equals(UNDER_ROOT) ? berthRoot.resolve("images") : root;
+        }
+
+        public Image withConfigPath(Path value) {
+            return new Image(root, value, maxConcurrentDownloads, stallTimeoutSeconds, maxManifestBytes, maxLayerBytes,
+                    keepCompressedLayers, allowDeviceNodes, retries, retryBackoffMillis, sandboxImage);
+        }
+
+        public Image withRetries(int count, int backoffMillis) {
+            return new Image(root, configPath, maxConcurrentDownloads, stallTimeoutSeconds, maxManifestBytes, maxLayerBytes,
+                    keepCompressedLayers, allowDeviceNodes, count, backoffMillis, sandboxImage);
+        }
+
+        public Image withSandboxImage(String value) {
+            return new Image(root, configPath, maxConcurrentDownloads, stallTimeoutSeconds, maxManifestBytes, maxLayerBytes,
+                    keepCompressedLayers, allowDeviceNodes, retries, retryBackoffMillis, value);
         }
     }
 }

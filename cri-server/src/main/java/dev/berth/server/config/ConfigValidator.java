@@ -40,6 +40,7 @@ final class ConfigValidator {
             throw new ConfigException(where.apply("metrics.address") + "metrics.address " + e.getMessage(), e);
         }
         CniKeysValidator.validate(config.cni(), where);
+        ImageKeysValidator.validate(config.image(), where);
     }
 
     private static void absolute(UnaryOperator<String> where, String key, Path path) throws ConfigException {

@@ -1,6 +1,8 @@
 package dev.berth.server.daemon;
 
 import dev.berth.cni.NetworkStatus;
+import dev.berth.image.ImageService;
+import dev.berth.image.ImageServices;
 import dev.berth.cni.PodNetwork;
 import dev.berth.cni.PodNetworks;
 import dev.berth.server.BuildInfo;
@@ -11,9 +13,11 @@ import dev.berth.server.health.PodNetworkReadiness;
 import dev.berth.server.health.StateDirsReadiness;
 import dev.berth.server.host.CgroupDriver;
 import dev.berth.runtime.cgroup.CgroupLayout;
+import dev.berth.server.observe.ImagePullMetrics;
 import dev.berth.server.observe.MetricsServer;
 import dev.berth.server.observe.RpcInterceptor;
 import dev.berth.server.observe.RpcMetrics;
+import dev.berth.server.rpc.ImageRpcs;
 import dev.berth.server.rpc.ImageServiceAdapter;
 import dev.berth.server.rpc.RuntimeInfoRpcs;
 import dev.berth.server.rpc.RuntimeServiceAdapter;
@@ -29,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * A running Berth daemon: state directories, the pod network, the CRI socket, metrics.
+ * A running Berth daemon: state directories, the pod network, the image store, the CRI socket, metrics.
  * {@link #close()} stops it gracefully (calls in flight finish) and removes the socket; it is
  * safe to call twice.
  */
@@ -40,14 +44,16 @@ public final class Daemon implements AutoCloseable {
 
     private final SocketGuard socket;
     private final CriServer server;
+    private final ImageService images;
     private final MetricsServer metrics;
     private final Path pidFile;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Daemon(SocketGuard socket, CriServer server, MetricsServer metrics, Path pidFile) {
+    private Daemon(SocketGuard socket, CriServer server, ImageService images, MetricsServer metrics, Path pidFile) {
         this.socket = socket;
         this.server = server;
+        this.images = images;
         this.metrics = metrics;
         this.pidFile = pidFile;
     }
@@ -70,19 +76,24 @@ public final class Daemon implements AutoCloseable {
 
         SocketGuard socket = SocketGuard.claim(config.grpc().socket());
         CriServer server = null;
+        ImageService images = null;
         MetricsServer metrics = null;
         try {
-            // Only after the claim: a daemon refused as the second one must not write a network config.
+            // Only after the claim: a daemon refused as the second one must not write a network
+            // config, nor open (and garbage-collect) the image store the first one is using.
             PodNetwork podNetwork = startPodNetwork(config);
+            images = openImages(config, registry);
+            ImageRpcs imageRpcs = new ImageRpcs(images, config.image().sandboxImage());
+            imageRpcs.pinSandboxImage();
             RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
                     new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)));
             server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),
-                    List.of(new RuntimeServiceAdapter(info), new ImageServiceAdapter()), interceptor);
+                    List.of(new RuntimeServiceAdapter(info), new ImageServiceAdapter(imageRpcs)), interceptor);
             socket.restrictSocketMode();
             metrics = MetricsServer.startIfEnabled(metricsAddress, registry);
             Path pidFile = config.state().resolve("berth.pid");
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-            Daemon daemon = new Daemon(socket, server, metrics, pidFile);
+            Daemon daemon = new Daemon(socket, server, images, metrics, pidFile);
             LOG.info(() -> "berth " + BuildInfo.version() + " serving CRI on unix://" + socket.socket()
                     + ", cgroup " + cgroups.mode().label() + " with the " + driver.configName() + " driver"
                     + (daemon.metrics == null ? ", metrics off" : ", metrics on http://" + metricsAddress.host() + ":"
@@ -95,11 +106,24 @@ public final class Daemon implements AutoCloseable {
             if (server != null) {
                 server.stop(Duration.ZERO);
             }
+            if (images != null) {
+                images.close();
+            }
             socket.close();
             if (e instanceof DaemonStartException dse) {
                 throw dse;
             }
             throw new DaemonStartException("cannot start serving on " + socket.socket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The image store under {@code [image] root}, its pull events counted in {@code registry}. */
+    private static ImageService openImages(BerthConfig config, CollectorRegistry registry) throws DaemonStartException {
+        try {
+            return ImageServices.open(ImageConfigs.from(config), new ImagePullMetrics(registry));
+        } catch (RuntimeException e) {
+            throw new DaemonStartException("cannot open the image store " + config.image().rootUnder(config.root())
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -143,6 +167,7 @@ public final class Daemon implements AutoCloseable {
         }
         LOG.info("stopping: letting calls in flight finish");
         server.stop(STOP_GRACE);
+        images.close();
         if (metrics != null) {
             metrics.close();
         }

@@ -1,5 +1,6 @@
 package dev.berth.server.observe;
 
+import dev.berth.image.ImageException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -11,6 +12,9 @@ public final class ErrorStatus {
         if (e instanceof StatusRuntimeException sre) {
             return sre.getStatus();
         }
+        if (e instanceof ImageException ie) {
+            return ofImage(ie.kind()).withDescription(e.getMessage()).withCause(e);
+        }
         if (e instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).withCause(e);
         }
@@ -18,5 +22,23 @@ public final class ErrorStatus {
             return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).withCause(e);
         }
         return Status.INTERNAL.withDescription("internal error: " + e).withCause(e);
+    }
+
+    /**
+     * BAD_CONTENT (a digest or size mismatch, an unsafe tar entry, a limit exceeded) is
+     * INVALID_ARGUMENT: the image asked for is one Berth refuses to store, and asking again
+     * gets the same answer. DATA_LOSS would say Berth's own data is lost or corrupt, sending an
+     * operator to the node's disk, while the store is intact (a failed pull leaves nothing behind).
+     */
+    private static Status ofImage(ImageException.Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT, BAD_CONTENT -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+            case TIMEOUT -> Status.DEADLINE_EXCEEDED;
+            case IN_USE -> Status.FAILED_PRECONDITION;
+            case INTERNAL -> Status.INTERNAL;
+        };
     }
 }

@@ -1,9 +1,51 @@
 package dev.berth.server.rpc;
 
+import dev.berth.cri.api.v1.ImageFsInfoRequest;
+import dev.berth.cri.api.v1.ImageFsInfoResponse;
 import dev.berth.cri.api.v1.ImageServiceGrpc;
+import dev.berth.cri.api.v1.ImageStatusRequest;
+import dev.berth.cri.api.v1.ImageStatusResponse;
+import dev.berth.cri.api.v1.ListImagesRequest;
+import dev.berth.cri.api.v1.ListImagesResponse;
+import dev.berth.cri.api.v1.PullImageRequest;
+import dev.berth.cri.api.v1.PullImageResponse;
+import dev.berth.cri.api.v1.RemoveImageRequest;
+import dev.berth.cri.api.v1.RemoveImageResponse;
+import io.grpc.stub.StreamObserver;
 
 /**
- * The CRI ImageService. Until the image-service module lands, every RPC keeps the generated
- * default and answers UNIMPLEMENTED naming the method, so nothing pretends to pull.
+ * The CRI ImageService as gRPC sees it: each RPC is handed to {@link ImageRpcs}. StreamImages
+ * keeps the generated default, which answers UNIMPLEMENTED naming the method.
  */
-public final class ImageServiceAdapter extends ImageServiceGrpc.ImageServiceImplBase {}
+public final class ImageServiceAdapter extends ImageServiceGrpc.ImageServiceImplBase {
+    private final ImageRpcs images;
+
+    public ImageServiceAdapter(ImageRpcs images) {
+        this.images = images;
+    }
+
+    @Override
+    public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> response) {
+        RuntimeServiceAdapter.Unary.answer(request, response, images::pullImage);
+    }
+
+    @Override
+    public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> response) {
+        RuntimeServiceAdapter.Unary.answer(request, response, images::imageStatus);
+    }
+
+    @Override
+    public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
+        RuntimeServiceAdapter.Unary.answer(request, response, images::listImages);
+    }
+
+    @Override
+    public void removeImage(RemoveImageRequest request, StreamObserver<RemoveImageResponse> response) {
+        RuntimeServiceAdapter.Unary.answer(request, response, images::removeImage);
+    }
+
+    @Override
+    public void imageFsInfo(ImageFsInfoRequest request, StreamObserver<ImageFsInfoResponse> response) {
+        RuntimeServiceAdapter.Unary.answer(request, response, images::imageFsInfo);
+    }
+}

@@ -31,10 +31,14 @@ class DaemonProcessTest {
         return dir.resolve("state/berth.sock");
     }
 
-    /** A config that keeps the daemon's CNI config dir in the temp dir (netns and cache dirs follow --state and --root). */
+    /**
+     * A config that keeps the daemon's CNI config dir and registry host configs in the temp dir
+     * (netns and cache dirs and the image store follow --state and --root).
+     */
     private Path configFile() throws Exception {
         Path file = dir.resolve("config.toml");
-        Files.writeString(file, "[cni]\nconf_dirs = [\"" + dir.resolve("cni/net.d") + "\"]\nwrite_default_config = false\n");
+        Files.writeString(file, "[cni]\nconf_dirs = [\"" + dir.resolve("cni/net.d") + "\"]\nwrite_default_config = false\n"
+                + "[image]\nconfig_path = \"" + dir.resolve("certs.d") + "\"\n");
         return file;
     }
 

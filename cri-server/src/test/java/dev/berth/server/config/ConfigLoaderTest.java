@@ -30,6 +30,74 @@ class ConfigLoaderTest {
         assertEquals(1048576, config.cni().maxOutputBytes());
         assertTrue(config.cni().writeDefaultConfig());
         assertEquals(new BerthConfig.Cni.DefaultNetwork("berth", "berth0", "10.88.0.0/16"), config.cni().defaultNetwork());
+        BerthConfig.Image image = config.image();
+        assertEquals(Path.of("/var/lib/berth/images"), image.rootUnder(config.root()));
+        assertEquals(Path.of("/etc/berth/certs.d"), image.configPath());
+        assertEquals(3, image.maxConcurrentDownloads());
+        assertEquals(60, image.stallTimeoutSeconds());
+        assertEquals(4194304L, image.maxManifestBytes());
+        assertEquals(17179869184L, image.maxLayerBytes());
+        assertEquals(false, image.keepCompressedLayers());
+        assertEquals(false, image.allowDeviceNodes());
+        assertEquals(4, image.retries());
+        assertEquals(500, image.retryBackoffMillis());
+        assertEquals("registry.k8s.io/pause:3.10", image.sandboxImage());
+    }
+
+    @Test
+    void imageKeysAreRead() throws Exception {
+        BerthConfig config = loader.parse("c.toml", """
+                root = "/srv/berth"
+
+                [image]
+                config_path = "/srv/certs.d"
+                max_concurrent_downloads = 8
+                stall_timeout_seconds = 5
+                max_manifest_bytes = 65536
+                max_layer_bytes = 34359738368
+                keep_compressed_layers = true
+                allow_device_nodes = true
+                retries = 0
+                retry_backoff_millis = 50
+                sandbox_image = "127.0.0.1:5000/pause:3.6"
+                """);
+        BerthConfig.Image image = config.image();
+        assertEquals(Path.of("/srv/berth/images"), image.rootUnder(config.root()), "empty root follows the berth root");
+        assertEquals(new BerthConfig.Image(null, Path.of("/srv/certs.d"), 8, 5, 65536L, 34359738368L, true, true, 0, 50,
+                "127.0.0.1:5000/pause:3.6"), image);
+        assertEquals(Path.of("/data/images"),
+                loader.parse("c.toml", "[image]\nroot = \"/data/images\"\n").image().rootUnder(config.root()));
+    }
+
+    @Test
+    void badImageValuesNameLineAndKey() {
+        for (String[] bad : List.of(
+                new String[] {"root = \"images\"", "image.root = \"images\" must be an absolute path, or empty for <root>/images"},
+                new String[] {"config_path = \"certs.d\"", "image.config_path = \"certs.d\" must be an absolute path"},
+                new String[] {"max_concurrent_downloads = 0", "image.max_concurrent_downloads = 0 is outside 1-64"},
+                new String[] {"stall_timeout_seconds = 0", "image.stall_timeout_seconds = 0 must be greater than 0"},
+                new String[] {"max_manifest_bytes = 100", "image.max_manifest_bytes = 100 is outside 4096-268435456"},
+                new String[] {"max_layer_bytes = 1000", "image.max_layer_bytes = 1000 must be at least 1048576"},
+                new String[] {"retries = -1", "image.retries = -1 is outside 0-20"},
+                new String[] {"retry_backoff_millis = 600000", "image.retry_backoff_millis = 600000 is outside 0-60000"},
+                new String[] {"sandbox_image = \"Pause::3\"", "image.sandbox_image: invalid image reference \"Pause::3\""})) {
+            ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[image]\n\n" + bad[0] + "\n"), bad[0]);
+            assertTrue(e.getMessage().startsWith("c.toml:3: " + bad[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void emptySandboxImageAndConfigPathAreAccepted() throws Exception {
+        BerthConfig config = loader.parse("c.toml", "[image]\nsandbox_image = \"\"\nconfig_path = \"\"\n");
+        assertEquals("", config.image().sandboxImage());
+        assertEquals(Path.of(""), config.image().configPath());
+    }
+
+    @Test
+    void booleanImageKeyGivenAsAStringIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse("c.toml", "[image]\nkeep_compressed_layers = \"yes\"\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: bad value for key \"image.keep_compressed_layers\""), e.getMessage());
     }
 
     @Test

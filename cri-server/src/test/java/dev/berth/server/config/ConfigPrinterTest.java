@@ -40,6 +40,24 @@ class ConfigPrinterTest {
     }
 
     @Test
+    void defaultPrintoutShowsTheImageTable() {
+        String printed = ConfigPrinter.print(BerthConfig.defaults());
+        for (String line : List.of("[image]", "root = \"\"", "config_path = \"/etc/berth/certs.d\"", "max_concurrent_downloads = 3",
+                "stall_timeout_seconds = 60", "max_manifest_bytes = 4194304", "max_layer_bytes = 17179869184",
+                "keep_compressed_layers = false", "allow_device_nodes = false", "retries = 4", "retry_backoff_millis = 500",
+                "sandbox_image = \"registry.k8s.io/pause:3.10\"")) {
+            assertTrue(printed.contains("\n" + line + "\n"), "missing " + line + " in\n" + printed);
+        }
+    }
+
+    @Test
+    void changedImageValuesReadBack() throws Exception {
+        BerthConfig config = BerthConfig.defaults().withImage(new BerthConfig.Image(Path.of("/srv/images"), Path.of(""), 1, 1,
+                4096L, 1L << 40, true, true, 20, 0, ""));
+        assertEquals(config, new ConfigLoader().parse("printed", ConfigPrinter.print(config)));
+    }
+
+    @Test
     void changedCniValuesReadBack() throws Exception {
         BerthConfig config = BerthConfig.defaults().withCni(new BerthConfig.Cni(List.of(Path.of("/a"), Path.of("/b c")),
                 List.of(Path.of("/bin")), Path.of("/ns"), Path.of("/cache"), 5, 8192, false,

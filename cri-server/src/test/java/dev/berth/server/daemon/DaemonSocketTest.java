@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cri.api.v1.CgroupDriver;
 import dev.berth.cri.api.v1.ImageServiceGrpc;
-import dev.berth.cri.api.v1.PullImageRequest;
 import dev.berth.cri.api.v1.RunPodSandboxRequest;
 import dev.berth.cri.api.v1.RuntimeCondition;
 import dev.berth.cri.api.v1.RuntimeConfigRequest;
 import dev.berth.cri.api.v1.RuntimeServiceGrpc;
 import dev.berth.cri.api.v1.StatusRequest;
 import dev.berth.cri.api.v1.StatusResponse;
+import dev.berth.cri.api.v1.StreamImagesRequest;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
 import dev.berth.server.BuildInfo;
@@ -120,9 +120,9 @@ class DaemonSocketTest {
         assertTrue(e.getStatus().getDescription().contains("RunPodSandbox"), e.getStatus().getDescription());
 
         StatusRuntimeException image = assertThrows(StatusRuntimeException.class,
-                () -> ImageServiceGrpc.newBlockingStub(client.channel()).pullImage(PullImageRequest.getDefaultInstance()));
+                () -> ImageServiceGrpc.newBlockingStub(client.channel()).streamImages(StreamImagesRequest.getDefaultInstance()).hasNext());
         assertEquals(Status.Code.UNIMPLEMENTED, image.getStatus().getCode());
-        assertTrue(image.getStatus().getDescription().contains("PullImage"), image.getStatus().getDescription());
+        assertTrue(image.getStatus().getDescription().contains("StreamImages"), image.getStatus().getDescription());
     }
 
     @Test

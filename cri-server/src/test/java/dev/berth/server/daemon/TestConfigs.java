@@ -13,7 +13,9 @@ final class TestConfigs {
     /**
      * A daemon under {@code dir}. Its CNI config dir is {@code dir/cni/net.d} (empty, and nothing is
      * written there unless a test turns {@code write_default_config} on), so no test daemon ever
-     * touches /etc/cni/net.d; plugins are looked up in the host's usual bin dirs, read only.
+     * touches /etc/cni/net.d; plugins are looked up in the host's usual bin dirs, read only. The
+     * image store is under the root dir, and registry host configs are read from
+     * {@code dir/certs.d} (absent unless a test writes one), never from /etc/berth/certs.d.
      */
     static BerthConfig inside(Path dir, boolean metrics) throws IOException {
         return BerthConfig.defaults()
@@ -23,12 +25,18 @@ final class TestConfigs {
                 .withMetrics(new BerthConfig.Metrics("127.0.0.1:" + (metrics ? freePort() : 0)))
                 .withCgroup(new BerthConfig.Cgroup("cgroupfs"))
                 .withCni(new BerthConfig.Cni(List.of(confDir(dir)), null, dir.resolve("cni/netns"), dir.resolve("cni/results"),
-                        null, null, false, null));
+                        null, null, false, null))
+                .withImage(BerthConfig.defaults().image().withConfigPath(certsDir(dir)));
     }
 
     /** Where the daemon of {@link #inside} looks for its network config. */
     static Path confDir(Path dir) {
         return dir.resolve("cni/net.d");
+    }
+
+    /** Where the daemon of {@link #inside} looks for {@code <registry>/hosts.toml}. */
+    static Path certsDir(Path dir) {
+        return dir.resolve("certs.d");
     }
 
     static int freePort() throws IOException {
