@@ -51,4 +51,10 @@ public interface ContainerRuntime {
 
     /** Makes the shim reopen the container's log file (after kubelet rotated it). */
     void reopenLog(String id);
+
+    /** Applies new resource limits to a created or running container's cgroup. */
+    void update(String id, Spec.Resources resources);
+
+    /** The container's cgroup directories, one per hierarchy: where its usage is read (the stats hook). */
+    List<Path> cgroupPaths(String id);
 }

@@ -13,6 +13,9 @@ public interface CgroupPlacement {
     /** The directories of an existing cgroup, for an exec to join. */
     List<Path> paths(String cgroupsPath);
 
+    /** Changes the limits of an existing cgroup. */
+    void update(String cgroupsPath, Spec.Resources resources);
+
     /** Removes the cgroup; one that is gone already is fine. */
     void destroy(String cgroupsPath);
 
@@ -31,6 +34,9 @@ public interface CgroupPlacement {
             public List<Path> paths(String cgroupsPath) {
                 return List.of();
             }
+
+            @Override
+            public void update(String cgroupsPath, Spec.Resources resources) {}
 
             @Override
             public void destroy(String cgroupsPath) {}

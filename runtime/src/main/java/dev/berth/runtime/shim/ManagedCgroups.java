@@ -25,6 +25,11 @@ public final class ManagedCgroups implements CgroupPlacement {
     }
 
     @Override
+    public void update(String cgroupsPath, Spec.Resources resources) {
+        cgroups.update(cgroupsPath, OciCgroupResources.of(resources));
+    }
+
+    @Override
     public void destroy(String cgroupsPath) {
         cgroups.destroy(cgroupsPath);
     }

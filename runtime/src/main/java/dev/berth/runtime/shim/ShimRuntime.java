@@ -279,6 +279,29 @@ public final class ShimRuntime implements ContainerRuntime {
         }
     }
 
+    @Override
+    public void update(String id, Spec.Resources resources) {
+        ContainerState state = state(id);
+        if (state.status() == ContainerStatus.STOPPED) {
+            throw new IllegalStateException("container " + id + " has exited; its resources cannot be updated");
+        }
+        cgroups.update(cgroupsPathOf(id), resources);
+    }
+
+    @Override
+    public List<Path> cgroupPaths(String id) {
+        return cgroups.paths(cgroupsPathOf(id));
+    }
+
+    private String cgroupsPathOf(String id) {
+        try {
+            Map<String, String> meta = existing(id).readMeta();
+            return meta == null ? "/berth/" + id : meta.getOrDefault("cgroups_path", "/berth/" + id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the state of container " + id, e);
+        }
+    }
+
     private ContainerDir existing(String id) {
         Path path = root.resolve(id);
         if (!ID.matcher(id).matches() || !Files.isDirectory(path)) {
