@@ -1,10 +1,12 @@
 package dev.berth.server.daemon;
 
+import dev.berth.cni.CniConfig;
 import dev.berth.cni.NetworkStatus;
-import dev.berth.image.ImageService;
-import dev.berth.image.ImageServices;
 import dev.berth.cni.PodNetwork;
 import dev.berth.cni.PodNetworks;
+import dev.berth.image.ImageService;
+import dev.berth.image.ImageServices;
+import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.server.BuildInfo;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigException;
@@ -12,7 +14,6 @@ import dev.berth.server.config.ListenAddress;
 import dev.berth.server.health.PodNetworkReadiness;
 import dev.berth.server.health.StateDirsReadiness;
 import dev.berth.server.host.CgroupDriver;
-import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.server.observe.ImagePullMetrics;
 import dev.berth.server.observe.MetricsServer;
 import dev.berth.server.observe.RpcInterceptor;
@@ -134,13 +135,12 @@ public final class Daemon implements AutoCloseable {
     private static PodNetwork startPodNetwork(BerthConfig config) throws DaemonStartException {
         PodNetwork network;
         try {
-            network = PodNetworks.create(CniConfigs.from(config));
+            CniConfig cni = CniConfigs.from(config);
+            network = PodNetworks.create(cni);
+            StaleNetworks.release(network, cni.netnsDir());
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot set up pod networking: " + e.getMessage(), e);
         }
-        // No PodNetwork.gc yet: it tears down every cached attachment whose pod is not in the live
-        // set, and without pod records that set would be empty. Once pod-sandbox recovery exists,
-        // it calls gc with the ids of the pods it reloaded.
         NetworkStatus status = network.status();
         if (status.ready()) {
             LOG.info(() -> "pod network ready: " + status.message());
