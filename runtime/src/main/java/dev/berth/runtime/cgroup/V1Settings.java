@@ -2,7 +2,6 @@ package dev.berth.runtime.cgroup;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** Resources to cgroup v1 control files, one controller at a time (kernel Documentation/admin-guide/cgroup-v1). */
 final class V1Settings {
@@ -20,9 +19,9 @@ final class V1Settings {
         switch (controller) {
             case "memory" -> memory(dir, r);
             case "cpu" -> cpu(dir, r);
-            case "cpuset" -> cpuset(dir, r);
+            case "cpuset" -> SharedSettings.cpuset(files, dir, r);
             case "pids" -> files.write(dir, "pids.max", Limits.pids(r.pidsLimit()));
-            case "hugetlb" -> hugetlb(dir, r.hugepageLimits());
+            case "hugetlb" -> SharedSettings.hugetlb(files, dir, r.hugepageLimits(), "limit_in_bytes");
             default -> throw new IllegalStateException("no v1 settings for controller " + controller);
         }
     }
@@ -91,23 +90,5 @@ final class V1Settings {
         }
     }
 
-    private void cpuset(Path dir, CgroupResources r) {
-        if (Limits.hasText(r.cpusetCpus())) {
-            files.write(dir, "cpuset.cpus", r.cpusetCpus());
-        }
-        if (Limits.hasText(r.cpusetMems())) {
-            files.write(dir, "cpuset.mems", r.cpusetMems());
-        }
-    }
 
-    /** The OCI spec asks for reservation limits where the kernel has them, usage limits otherwise: both are set. */
-    private void hugetlb(Path dir, Map<String, Long> limits) {
-        limits.forEach((size, bytes) -> {
-            files.write(dir, "hugetlb." + size + ".limit_in_bytes", Long.toString(bytes));
-            String reservation = "hugetlb." + size + ".rsvd.limit_in_bytes";
-            if (files.has(dir, reservation)) {
-                files.write(dir, reservation, Long.toString(bytes));
-            }
-        });
-    }
 }

@@ -16,9 +16,9 @@ final class V2Settings {
         switch (controller) {
             case "memory" -> memory(dir, r);
             case "cpu" -> cpu(dir, r);
-            case "cpuset" -> cpuset(dir, r);
+            case "cpuset" -> SharedSettings.cpuset(files, dir, r);
             case "pids" -> files.write(dir, "pids.max", Limits.pids(r.pidsLimit()));
-            case "hugetlb" -> hugetlb(dir, r.hugepageLimits());
+            case "hugetlb" -> SharedSettings.hugetlb(files, dir, r.hugepageLimits(), "max");
             default -> throw new IllegalStateException("no v2 settings for controller " + controller);
         }
     }
@@ -52,22 +52,5 @@ final class V2Settings {
         }
     }
 
-    private void cpuset(Path dir, CgroupResources r) {
-        if (Limits.hasText(r.cpusetCpus())) {
-            files.write(dir, "cpuset.cpus", r.cpusetCpus());
-        }
-        if (Limits.hasText(r.cpusetMems())) {
-            files.write(dir, "cpuset.mems", r.cpusetMems());
-        }
-    }
 
-    private void hugetlb(Path dir, Map<String, Long> limits) {
-        limits.forEach((size, bytes) -> {
-            files.write(dir, "hugetlb." + size + ".max", Long.toString(bytes));
-            String reservation = "hugetlb." + size + ".rsvd.max";
-            if (files.has(dir, reservation)) {
-                files.write(dir, reservation, Long.toString(bytes));
-            }
-        });
-    }
 }
