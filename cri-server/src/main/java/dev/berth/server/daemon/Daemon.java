@@ -6,7 +6,13 @@ import dev.berth.cni.PodNetwork;
 import dev.berth.cni.PodNetworks;
 import dev.berth.image.ImageService;
 import dev.berth.image.ImageServices;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.cgroup.CgroupLayout;
+import dev.berth.runtime.cgroup.CgroupsFactory;
+import dev.berth.runtime.shim.ManagedCgroups;
+import dev.berth.runtime.shim.ShimRuntime;
+import dev.berth.sandbox.SandboxService;
+import dev.berth.sandbox.SandboxSettings;
 import dev.berth.server.BuildInfo;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigException;
@@ -22,11 +28,13 @@ import dev.berth.server.rpc.ImageRpcs;
 import dev.berth.server.rpc.ImageServiceAdapter;
 import dev.berth.server.rpc.RuntimeInfoRpcs;
 import dev.berth.server.rpc.RuntimeServiceAdapter;
+import dev.berth.server.rpc.SandboxRpcs;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -88,8 +96,9 @@ public final class Daemon implements AutoCloseable {
             imageRpcs.pinSandboxImage();
             RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
                     new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)));
+            SandboxRpcs sandboxRpcs = new SandboxRpcs(openSandboxes(config, podNetwork), Clock.systemUTC());
             server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),
-                    List.of(new RuntimeServiceAdapter(info), new ImageServiceAdapter(imageRpcs)), interceptor);
+                    List.of(new RuntimeServiceAdapter(info, sandboxRpcs), new ImageServiceAdapter(imageRpcs)), interceptor);
             socket.restrictSocketMode();
             metrics = MetricsServer.startIfEnabled(metricsAddress, registry);
             Path pidFile = config.state().resolve("berth.pid");
@@ -125,6 +134,21 @@ public final class Daemon implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot open the image store " + config.image().rootUnder(config.root())
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The OCI runtime under {@code <state>/runtime} (shims reconnected, containers kept) and the
+     * pod sandboxes on it, their records reloaded from {@code <root>/sandboxes}.
+     */
+    private static SandboxService openSandboxes(BerthConfig config, PodNetwork podNetwork) throws DaemonStartException {
+        try {
+            ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"),
+                    new ManagedCgroups(CgroupsFactory.detect()), Clock.systemUTC());
+            return SandboxService.open(SandboxSettings.defaults(config.root(), config.state()), runtime, podNetwork, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            throw new DaemonStartException("cannot open the runtime and pod sandboxes under " + config.state() + " and "
+                    + config.root() + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,7 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cri.api.v1.CgroupDriver;
 import dev.berth.cri.api.v1.ImageServiceGrpc;
+import dev.berth.cri.api.v1.CreateContainerRequest;
+import dev.berth.cri.api.v1.ListPodSandboxRequest;
+import dev.berth.cri.api.v1.PodSandboxStatusRequest;
+import dev.berth.cri.api.v1.RemovePodSandboxRequest;
 import dev.berth.cri.api.v1.RunPodSandboxRequest;
+import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.RuntimeCondition;
 import dev.berth.cri.api.v1.RuntimeConfigRequest;
 import dev.berth.cri.api.v1.RuntimeServiceGrpc;
@@ -115,9 +120,9 @@ class DaemonSocketTest {
     @Test
     void rpcsWithoutAnImplementationAnswerUnimplementedNamingTheRpc() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> runtime.runPodSandbox(RunPodSandboxRequest.getDefaultInstance()));
+                () -> runtime.createContainer(CreateContainerRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("RunPodSandbox"), e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().contains("CreateContainer"), e.getStatus().getDescription());
 
         StatusRuntimeException image = assertThrows(StatusRuntimeException.class,
                 () -> ImageServiceGrpc.newBlockingStub(client.channel()).streamImages(StreamImagesRequest.getDefaultInstance()).hasNext());
@@ -126,15 +131,32 @@ class DaemonSocketTest {
     }
 
     @Test
+    void sandboxRpcsAreServedWithCriErrorCodes() {
+        StatusRuntimeException noMetadata = assertThrows(StatusRuntimeException.class,
+                () -> runtime.runPodSandbox(RunPodSandboxRequest.getDefaultInstance()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, noMetadata.getStatus().getCode());
+        assertTrue(noMetadata.getStatus().getDescription().contains("metadata"), noMetadata.getStatus().getDescription());
+
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                () -> runtime.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId("feedbeef").build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+        assertTrue(unknown.getStatus().getDescription().contains("feedbeef"), unknown.getStatus().getDescription());
+
+        assertEquals(0, runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+        runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId("feedbeef").build());
+        runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId("feedbeef").build());
+    }
+
+    @Test
     void metricsEndpointCountsCallsByMethodAndCodeAndHasJvmMetrics() throws Exception {
         runtime.version(VersionRequest.getDefaultInstance());
         runtime.version(VersionRequest.getDefaultInstance());
-        assertThrows(StatusRuntimeException.class, () -> runtime.runPodSandbox(RunPodSandboxRequest.getDefaultInstance()));
+        assertThrows(StatusRuntimeException.class, () -> runtime.createContainer(CreateContainerRequest.getDefaultInstance()));
         String body = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.metricsPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(body.contains("berth_grpc_requests_total{method=\"Version\",code=\"OK\",} 2.0"), body);
-        assertTrue(body.contains("berth_grpc_requests_total{method=\"RunPodSandbox\",code=\"UNIMPLEMENTED\",} 1.0"), body);
+        assertTrue(body.contains("berth_grpc_requests_total{method=\"CreateContainer\",code=\"UNIMPLEMENTED\",} 1.0"), body);
         assertTrue(body.contains("berth_grpc_request_duration_seconds_count{method=\"Version\",} 2.0"), body);
         assertTrue(body.contains("jvm_memory_bytes_used{area=\"heap\",}"), body);
         assertTrue(body.contains("process_resident_memory_bytes"), body);

@@ -1,0 +1,125 @@
+package dev.berth.sandbox;
+
+import dev.berth.cni.PodNetwork;
+import dev.berth.cri.api.v1.PodSandbox;
+import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.cri.api.v1.PodSandboxFilter;
+import dev.berth.cri.api.v1.PodSandboxStatus;
+import dev.berth.runtime.ContainerRuntime;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The pod sandboxes of a node, with CRI semantics: the one entry point cri-server calls for
+ * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus and ListPodSandbox.
+ * Calls on one sandbox are serialized; calls on different sandboxes run in parallel.
+ *
+ * <p>Ids: 64 hex characters. Status, stop and remove take an id or a unique prefix of one.
+ *
+ * <p>Recovery ({@link #open}): every record is reloaded and its name reserved again; a sandbox
+ * directory without a record is a run the previous daemon did not finish, and its pause
+ * container, network and directories are removed. Pause processes outlive the daemon (the
+ * runtime reconnects to them), so a READY sandbox stays READY across a restart.
+ */
+public final class SandboxService {
+    private static final System.Logger LOG = System.getLogger(SandboxService.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SandboxEnv env;
+    private final RunPodSandbox run;
+    private final StopPodSandbox stop;
+    private final RemovePodSandbox remove;
+    private final SandboxQueries queries;
+
+    private SandboxService(SandboxEnv env) {
+        this.env = env;
+        this.run = new RunPodSandbox(env);
+        this.stop = new StopPodSandbox(env);
+        this.remove = new RemovePodSandbox(env, stop);
+        this.queries = new SandboxQueries(env);
+    }
+
+    public static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, Clock clock) {
+        return open(settings, runtime, network, clock, SandboxService::newId);
+    }
+
+    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, Clock clock, Supplier<String> ids) {
+        SandboxStore store = SandboxStore.open(settings.root());
+        NameRegistry names = new NameRegistry();
+        for (SandboxRecord record : store.all()) {
+            names.reserve(record.reservedName(), record.id());
+        }
+        SandboxEnv env = new SandboxEnv(store, names, runtime, network, settings.state().resolve("sandboxes"),
+                new EtcFiles(settings.hostEtc()), settings.runtimeHandlers(), clock, ids, new KeyedLocks());
+        SandboxService service = new SandboxService(env);
+        service.cleanUpOrphans();
+        return service;
+    }
+
+    /** Runs a new sandbox, or returns the one an earlier identical request made; returns its id. */
+    public String run(PodSandboxConfig config, String runtimeHandler) {
+        return run.run(config, runtimeHandler);
+    }
+
+    /** Stops the sandbox; an unknown or stopped one is fine. */
+    public void stop(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        env.locks().with("id:" + id, () -> stop.stop(id));
+    }
+
+    /** Removes the sandbox (stopping it first); an unknown one is fine. */
+    public void remove(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        env.locks().with("id:" + id, () -> remove.remove(id));
+    }
+
+    /** The sandbox's status; NOT_FOUND for an unknown id. */
+    public PodSandboxStatus status(String idOrPrefix) {
+        return queries.status(resolve(idOrPrefix));
+    }
+
+    /** The sandboxes that match the filter (all for null or an empty filter), oldest first. */
+    public List<PodSandbox> list(PodSandboxFilter filter) {
+        return queries.list(filter);
+    }
+
+    /** The exact id, or the one id that starts with {@code idOrPrefix}; an unmatched value is returned as it is. */
+    private String resolve(String idOrPrefix) {
+        if (idOrPrefix == null || idOrPrefix.isEmpty()) {
+            throw SandboxException.invalid("pod sandbox id is empty");
+        }
+        if (env.store().get(idOrPrefix).isPresent()) {
+            return idOrPrefix;
+        }
+        List<String> matches = env.store().all().stream().map(SandboxRecord::id).filter(id -> id.startsWith(idOrPrefix)).toList();
+        if (matches.size() > 1) {
+            throw SandboxException.invalid("pod sandbox id prefix \"" + idOrPrefix + "\" matches " + matches.size()
+                    + " sandboxes; give more characters");
+        }
+        return matches.isEmpty() ? idOrPrefix : matches.getFirst();
+    }
+
+    private void cleanUpOrphans() {
+        for (String id : env.store().orphans()) {
+            LOG.log(Level.INFO, "removing sandbox {0}, left half-made by an earlier daemon", id);
+            try {
+                env.runtime().delete(id, true);
+                env.network().tearDown(id);
+                SandboxStore.deleteTree(env.bundleOf(id));
+                env.store().remove(id);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot clean up half-made sandbox {0}, will retry at the next start: {1}", id, e.getMessage());
+            }
+        }
+    }
+
+    static String newId() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.berth.sandbox;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Where sandboxes live and what they may ask for.
+ *
+ * @param root persistent dir: records and /etc files under {@code root/sandboxes/<id>}
+ * @param state volatile dir: pause bundles under {@code state/sandboxes/<id>}
+ * @param runtimeHandlers the CRI runtime handlers served ("" is kubelet's default)
+ * @param hostEtc the node's /etc, whose hosts and resolv.conf pods may inherit
+ */
+public record SandboxSettings(Path root, Path state, Set<String> runtimeHandlers, Path hostEtc) {
+    public static final Set<String> DEFAULT_HANDLERS = Set.of("", "berth");
+
+    public SandboxSettings {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(state, "state");
+        runtimeHandlers = Set.copyOf(Objects.requireNonNullElse(runtimeHandlers, DEFAULT_HANDLERS));
+        hostEtc = Objects.requireNonNullElse(hostEtc, Path.of("/etc"));
+    }
+
+    public static SandboxSettings defaults(Path root, Path state) {
+        return new SandboxSettings(root, state, null, null);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.berth.sandbox;
+
+import dev.berth.runtime.AttachSession;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.ContainerState;
+import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.ExecProcess;
+import dev.berth.runtime.ExecResult;
+import dev.berth.runtime.ExitStatus;
+import dev.berth.runtime.NoSuchContainerException;
+import dev.berth.runtime.RuntimeFailureException;
+import dev.berth.runtime.oci.InvalidSpecException;
+import dev.berth.runtime.oci.Spec;
+import dev.berth.runtime.oci.SpecFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** An in-memory runtime: containers are states, the pause "process" exits when killed. */
+final class FakeRuntime implements ContainerRuntime {
+    final Map<String, ContainerState> containers = new ConcurrentHashMap<>();
+    final Map<String, Spec> specs = new ConcurrentHashMap<>();
+    final Map<String, CreateOptions> options = new ConcurrentHashMap<>();
+    final List<String> calls = new ArrayList<>();
+    RuntimeException failStart;
+
+    @Override
+    public synchronized ContainerState create(String id, Path bundle, CreateOptions opts) throws InvalidSpecException {
+        calls.add("create " + id);
+        if (containers.containsKey(id)) {
+            throw new IllegalStateException("container " + id + " already exists");
+        }
+        specs.put(id, SpecFiles.read(bundle));
+        options.put(id, opts);
+        ContainerState state = new ContainerState(id, ContainerStatus.CREATED, 100, bundle, Instant.EPOCH, null);
+        containers.put(id, state);
+        return state;
+    }
+
+    @Override
+    public synchronized void start(String id) {
+        calls.add("start " + id);
+        if (failStart != null) {
+            throw failStart;
+        }
+        set(id, ContainerStatus.RUNNING, null);
+    }
+
+    @Override
+    public synchronized void kill(String id, int signal) {
+        calls.add("kill " + id + " " + signal);
+        ContainerState c = state(id);
+        if (c.status() != ContainerStatus.STOPPED) {
+            set(id, ContainerStatus.STOPPED, new ExitStatus(128 + signal, signal, Instant.EPOCH, null));
+        }
+    }
+
+    /** The pause process dies by itself. */
+    void die(String id) {
+        set(id, ContainerStatus.STOPPED, new ExitStatus(137, 9, Instant.EPOCH, null));
+    }
+
+    private void set(String id, ContainerStatus status, ExitStatus exit) {
+        ContainerState c = state(id);
+        containers.put(id, new ContainerState(id, status, status == ContainerStatus.STOPPED ? 0 : c.pid(), c.bundle(), c.createdAt(), exit));
+    }
+
+    @Override
+    public synchronized void delete(String id, boolean force) {
+        calls.add("delete " + id);
+        ContainerState c = containers.get(id);
+        if (c != null && c.status() != ContainerStatus.STOPPED && !force) {
+            throw new IllegalStateException("container " + id + " is running");
+        }
+        containers.remove(id);
+    }
+
+    @Override
+    public ContainerState state(String id) {
+        ContainerState c = containers.get(id);
+        if (c == null) {
+            throw new NoSuchContainerException(id);
+        }
+        return c;
+    }
+
+    @Override
+    public List<ContainerState> list() {
+        return List.copyOf(containers.values());
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit(String id) {
+        ContainerState c = state(id);
+        return c.exit() == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(c.exit());
+    }
+
+    @Override
+    public ExecResult execSync(String id, Spec.Process process, Duration timeout, int maxOutputBytes) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public ExecProcess exec(String id, Spec.Process process) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public AttachSession attach(String id) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void reopenLog(String id) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void update(String id, Spec.Resources resources) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Path> cgroupPaths(String id) {
+        return List.of();
+    }
+
+    static RuntimeFailureException failure(String message) {
+        return new RuntimeFailureException(message);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.berth.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.runtime.oci.Spec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PauseBundleTest {
+    private static SandboxRecord record(String cgroupParent, NamespaceModes modes) {
+        return new SandboxRecord(1, "abc", "web", "default", "u", 0, 0, SandboxState.READY, null, null, "", "/run/netns/abc",
+                null, "web", null, cgroupParent, modes);
+    }
+
+    private static List<String> namespaceTypes(Spec spec) {
+        return spec.linux().namespaces().stream().map(Spec.Namespace::type).toList();
+    }
+
+    @Test
+    void aPodGetsNewIpcUtsMountAndPidNamespacesAndJoinsItsNetns() {
+        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", null), Map.of("net.ipv4.ip_unprivileged_port_start", "0"));
+        assertEquals(List.of("mount", "ipc", "pid", "uts", "network"), namespaceTypes(spec));
+        assertEquals("/run/netns/abc", spec.linux().namespaces().getLast().path());
+        assertEquals("web", spec.hostname());
+        assertEquals("/berth/abc", spec.linux().cgroupsPath());
+        assertEquals(Map.of("net.ipv4.ip_unprivileged_port_start", "0"), spec.linux().sysctl());
+        assertTrue(spec.root().readonly());
+        assertEquals(PauseBundle.OOM_SCORE_ADJ, spec.process().oomScoreAdj());
+        assertEquals(List.of(), spec.process().capabilities().bounding());
+    }
+
+    @Test
+    void hostPidAndHostIpcKeepTheNodesNamespaces() {
+        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", new NamespaceModes("POD", "NODE", "NODE", "")), Map.of());
+        assertEquals(List.of("mount", "uts", "network"), namespaceTypes(spec));
+    }
+
+    @Test
+    void containerPidModeStillGivesTheSandboxItsOwnPidNamespace() {
+        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", new NamespaceModes("POD", "CONTAINER", "POD", "")), Map.of());
+        assertTrue(namespaceTypes(spec).contains("pid"));
+    }
+
+    @Test
+    void theCgroupGoesUnderKubeletsParent() {
+        assertEquals("/kubepods/besteffort/pod1/abc", PauseBundle.cgroupsPath(record("/kubepods/besteffort/pod1/", null)));
+        assertEquals("/kubepods/abc", PauseBundle.cgroupsPath(record("kubepods", null)));
+    }
+}
