@@ -76,11 +76,13 @@ void init_run(const struct plan *plan, struct ns_setup *ns, const struct init_io
     }
     if (!io->tty && setup_stdio(io) < 0)
         report_and_exit(sync, 1);
-    if (plan_find(plan, "rootfs") && (rootfs_prepare(plan) < 0 || rootfs_enter(plan) < 0))
+    int has_rootfs = plan_find(plan, "rootfs") != NULL;
+    if (has_rootfs && (rootfs_prepare(plan) < 0 || rootfs_enter(plan) < 0))
         report_and_exit(sync, 1);
     if (io->tty && setup_terminal(sync) < 0)
         report_and_exit(sync, 1);
-    if (process_configure_namespaces(plan) < 0 || process_apply_limits(plan) < 0)
+    /* Sysctls before readonly paths (as runc): /proc/sys is usually one of them. */
+    if (process_configure_namespaces(plan) < 0 || (has_rootfs && rootfs_seal(plan) < 0) || process_apply_limits(plan) < 0)
         report_and_exit(sync, 1);
     if (send(sync, "r", 1, MSG_NOSIGNAL) != 1)
         _exit(1);

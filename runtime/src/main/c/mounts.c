@@ -308,6 +308,10 @@ int rootfs_enter(const struct plan *plan) {
     }
     if (chdir("/") < 0)
         return fail("chdir /");
+    return 0;
+}
+
+int rootfs_seal(const struct plan *plan) {
     for (int i = 0; i < plan->count; i++) {
         const struct record *r = &plan->records[i];
         if (r->argc < 1)

@@ -40,8 +40,11 @@ int process_configure_namespaces(const struct plan *plan) {
         for (char *c = path + strlen("/proc/sys/"); *c; c++)
             if (*c == '.')
                 *c = '/';
-        if (write_file(path, r->argv[1]) < 0)
-            return failx("sysctl %s=%s: %s", r->argv[0], r->argv[1], shim_error);
+        if (write_file(path, r->argv[1]) < 0) {
+            char reason[sizeof shim_error];
+            snprintf(reason, sizeof reason, "%s", shim_error);
+            return failx("sysctl %s=%s: %s", r->argv[0], r->argv[1], reason);
+        }
     }
     return 0;
 }

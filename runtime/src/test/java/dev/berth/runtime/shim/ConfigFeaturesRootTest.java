@@ -66,10 +66,10 @@ class ConfigFeaturesRootTest {
     }
 
     @Test
-    void sysctlsApplyInsideTheContainersNamespaces() throws Exception {
+    void sysctlsApplyInsideTheContainersNamespacesEvenWithProcSysReadonly() throws Exception {
         List<String> out = run("sysctl", "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced", s -> withLinux(s, l ->
                 new Spec.Linux(l.namespaces(), null, null, null, l.cgroupsPath(), null, null, null,
-                        Map.of("net.ipv4.ip_forward", "1", "kernel.shm_rmid_forced", "1"), l.maskedPaths(), null, null)));
+                        Map.of("net.ipv4.ip_forward", "1", "kernel.shm_rmid_forced", "1"), l.maskedPaths(), l.readonlyPaths(), null)));
         assertEquals(List.of("1", "1"), out);
     }
 
