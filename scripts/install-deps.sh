@@ -16,6 +16,8 @@ iptables
 containernetworking-plugins
 docker-registry
 busybox-static
+apache2-utils
+openssl
 "
 
 missing=

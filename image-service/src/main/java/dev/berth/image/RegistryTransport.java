@@ -61,6 +61,13 @@ final class RegistryTransport implements AutoCloseable {
                 if (inner != null) {
                     throw inner;
                 }
+                if (certificateRejected(e)) {
+                    // no retry: the same certificate comes back every time
+                    throw new ImageException(ImageException.Kind.UNAVAILABLE, "TLS certificate of registry "
+                            + call.host().authority() + " not accepted for " + call.uri() + " (" + e.getMessage()
+                            + "); name its CA with ca = \"<file>\" in the host's hosts.toml (image.config_path)"
+                            + ", or set skip_verify = true there", e);
+                }
                 why = e.getClass().getSimpleName() + ": " + e.getMessage();
                 if (attempt >= config.retries()) {
                     throw new ImageException(ImageException.Kind.UNAVAILABLE, "cannot reach registry "
@@ -101,7 +108,7 @@ final class RegistryTransport implements AutoCloseable {
                                 + " answered 401 without a WWW-Authenticate challenge"));
                 Optional<String> cached = auth.cached(challenge, call.scope(), call.auth());
                 authorization = Optional.of(cached.isPresent() && !cached.equals(authorization) ? cached.get()
-                        : auth.answer(client, challenge, call.scope(), call.auth()));
+                        : answer(call, client, challenge));
                 lastAuthorization.put(authKey, authorization.get());
                 hop--;
                 continue;
@@ -121,6 +128,19 @@ final class RegistryTransport implements AutoCloseable {
             return resp;
         }
         throw new ImageException(ImageException.Kind.UNAVAILABLE, "too many redirects for " + call.uri());
+    }
+
+    /** The answer to a challenge; a failure names the registry, which the authenticator does not know. */
+    private String answer(Call call, HttpClient client, AuthChallenge challenge) throws IOException, InterruptedException {
+        try {
+            return auth.answer(client, challenge, call.scope(), call.auth());
+        } catch (ImageException e) {
+            String host = call.host().authority();
+            if (e.kind() != ImageException.Kind.UNAUTHENTICATED || e.getMessage().contains(host)) {
+                throw e;
+            }
+            throw new ImageException(e.kind(), "registry " + host + ": " + e.getMessage(), e);
+        }
     }
 
     /** Error and redirect bodies are small; read them and throw them away, typed as the caller expects. */
@@ -154,6 +174,19 @@ final class RegistryTransport implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** A handshake that failed on the server's certificate (untrusted CA, wrong name, expired), not on the network. */
+    private static boolean certificateRejected(IOException e) {
+        if (!(e instanceof javax.net.ssl.SSLHandshakeException)) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void closeQuietly(HttpResponse<?> resp) {

@@ -3,6 +3,7 @@ package dev.berth.image;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.Socket;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -10,8 +11,10 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** The SSLContext for a registry host: the JDK's trust store plus its {@code ca} files, or none when skip_verify. */
@@ -58,13 +61,29 @@ final class TlsContexts {
         return tmf.getTrustManagers();
     }
 
-    /** skip_verify: the operator chose to trust this host's certificate whatever it is. */
-    private static final class TrustAll implements X509TrustManager {
+    /**
+     * skip_verify: the operator chose to trust this host's certificate whatever it is, its name
+     * included (containerd's InsecureSkipVerify). An X509ExtendedTrustManager, because the JDK wraps
+     * a plain X509TrustManager in one that still checks the host name.
+     */
+    private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

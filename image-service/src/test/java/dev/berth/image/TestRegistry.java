@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
 
 /**
  * Debian's docker-registry (distribution 2.x) on 127.0.0.1 with a random port and a temp
@@ -19,11 +21,50 @@ final class TestRegistry implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
     private final Process process;
     final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final Options options;
+    private final HttpClient http;
 
-    private TestRegistry(Process process, int port) {
+    /**
+     * How the registry serves: TLS with {@code certificate}/{@code key} (the push side then trusts
+     * {@code clientTls}), and Basic auth from a bcrypt {@code htpasswd} file (the push side sends
+     * {@code user}/{@code password}). Nulls mean plain HTTP, no auth.
+     */
+    record Options(Path certificate, Path key, SSLContext clientTls, Path htpasswd, String user, String password) {
+        static final Options PLAIN = new Options(null, null, null, null, null, null);
+
+        Options tls(Path certificate, Path key, SSLContext clientTls) {
+            return new Options(certificate, key, clientTls, htpasswd, user, password);
+        }
+
+        Options htpasswd(Path file, String user, String password) {
+            return new Options(certificate, key, clientTls, file, user, password);
+        }
+
+        String scheme() {
+            return certificate == null ? "http" : "https";
+        }
+
+        String yaml() {
+            StringBuilder y = new StringBuilder();
+            if (certificate != null) {
+                y.append("  tls:\n    certificate: ").append(certificate).append("\n    key: ").append(key).append('\n');
+            }
+            if (htpasswd != null) {
+                y.append("auth:\n  htpasswd:\n    realm: berth-test\n    path: ").append(htpasswd).append('\n');
+            }
+            return y.toString();
+        }
+    }
+
+    private TestRegistry(Process process, int port, Options options) {
         this.process = process;
         this.port = port;
+        this.options = options;
+        HttpClient.Builder b = HttpClient.newBuilder();
+        if (options.clientTls() != null) {
+            b.sslContext(options.clientTls());
+        }
+        this.http = b.build();
     }
 
     static boolean available() {
@@ -31,6 +72,10 @@ final class TestRegistry implements AutoCloseable {
     }
 
     static TestRegistry start(Path dir) throws Exception {
+        return start(dir, Options.PLAIN);
+    }
+
+    static TestRegistry start(Path dir, Options options) throws Exception {
         int port = freePort();
         Path config = dir.resolve("config.yml");
         Files.writeString(config, """
@@ -44,13 +89,13 @@ final class TestRegistry implements AutoCloseable {
                     enabled: true
                 http:
                   addr: 127.0.0.1:%d
-                """.formatted(dir.resolve("storage"), port));
+                """.formatted(dir.resolve("storage"), port) + options.yaml());
         Process p = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return new TestRegistry(p, port);
+                return new TestRegistry(p, port, options);
             } catch (IOException notYet) {
                 if (!p.isAlive()) {
                     throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
@@ -72,6 +117,21 @@ final class TestRegistry implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The registry's base URL, e.g. {@code https://127.0.0.1:PORT}. */
+    String url() {
+        return options.scheme() + "://" + host();
+    }
+
+    /** A request with the push side's credentials, if the registry wants some. */
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        if (options.user() != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (options.user() + ":" + options.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return b;
+    }
+
     /** Monolithic upload: POST to open a session, PUT with the digest and all bytes. */
     Digest pushBlob(String repo, byte[] data) throws Exception {
         Digest d = Digest.sha256(data);
@@ -87,7 +147,7 @@ final class TestRegistry implements AutoCloseable {
         for (int off = 0; off < data.length; off += chunk) {
             int end = Math.min(data.length, off + chunk);
             byte[] part = java.util.Arrays.copyOfRange(data, off, end);
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(location)
+            HttpResponse<String> r = http.send(request(location)
                     .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(part))
                     .header("Content-Type", "application/octet-stream")
                     .header("Content-Range", off + "-" + (end - 1)).build(), HttpResponse.BodyHandlers.ofString());
@@ -99,7 +159,7 @@ final class TestRegistry implements AutoCloseable {
     }
 
     Digest pushManifest(String repo, String reference, byte[] manifest, String mediaType) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/" + repo
+        HttpResponse<String> r = http.send(request(URI.create(url() + "/v2/" + repo
                 + "/manifests/" + reference)).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))
                 .header("Content-Type", mediaType).build(), HttpResponse.BodyHandlers.ofString());
         check(r, 201);
@@ -107,8 +167,8 @@ final class TestRegistry implements AutoCloseable {
     }
 
     private URI startUpload(String repo) throws Exception {
-        URI start = URI.create("http://" + host() + "/v2/" + repo + "/blobs/uploads/");
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        URI start = URI.create(url() + "/v2/" + repo + "/blobs/uploads/");
+        HttpResponse<String> r = http.send(request(start).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         check(r, 202);
         return start.resolve(r.headers().firstValue("Location").orElseThrow());
@@ -116,7 +176,7 @@ final class TestRegistry implements AutoCloseable {
 
     private void put(URI location, String query, byte[] data, String type, int expected) throws Exception {
         String sep = location.getQuery() == null ? "?" : "&";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(location + sep + query))
+        HttpResponse<String> r = http.send(request(URI.create(location + sep + query))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(data)).header("Content-Type", type).build(),
                 HttpResponse.BodyHandlers.ofString());
         check(r, expected);
