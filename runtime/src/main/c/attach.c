@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -16,20 +14,8 @@
 int attach_listen(struct attach *a, const char *dir) {
     for (int i = 0; i < MAX_ATTACH; i++)
         a->clients[i] = -1;
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    int n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/attach.sock", dir);
-    if (n < 0 || n >= (int)sizeof addr.sun_path)
-        return failx("attach socket path %s/attach.sock is too long", dir);
-    unlink(addr.sun_path);
-    a->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (a->listen_fd < 0)
-        return fail("socket");
-    mode_t old = umask(0077);
-    int rc = bind(a->listen_fd, (struct sockaddr *)&addr, sizeof addr);
-    umask(old);
-    if (rc < 0 || listen(a->listen_fd, MAX_ATTACH) < 0)
-        return fail("listen on %s", addr.sun_path);
-    return 0;
+    a->listen_fd = unix_listen(dir, "attach.sock", MAX_ATTACH);
+    return a->listen_fd < 0 ? -1 : 0;
 }
 
 int attach_pollfds(const struct attach *a, struct pollfd *fds) {

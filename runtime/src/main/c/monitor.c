@@ -16,7 +16,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include "init.h"
 #include "logging.h"
 #include "namespaces.h"
+#include "oom.h"
 #include "util.h"
 
 #define MAX_CLIENTS 32
@@ -46,6 +46,7 @@ struct monitor {
     int started, exited, exec_failed;
     int status;
     int64_t exited_at;
+    struct oom_counts oom_before; /* the cgroup's counters before the init existed */
     struct logger log;
     struct log_stream out, err;
     int out_fd, err_fd; /* -1 once at EOF */
@@ -60,20 +61,8 @@ static void path_in(const struct monitor *m, const char *name, char *out, size_t
 }
 
 static int listen_control(struct monitor *m) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    int n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/shim.sock", m->dir);
-    if (n < 0 || n >= (int)sizeof addr.sun_path)
-        return failx("control socket path %s/shim.sock is too long", m->dir);
-    unlink(addr.sun_path);
-    m->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (m->listen_fd < 0)
-        return fail("socket");
-    mode_t old = umask(0077);
-    int rc = bind(m->listen_fd, (struct sockaddr *)&addr, sizeof addr);
-    umask(old);
-    if (rc < 0 || listen(m->listen_fd, 16) < 0)
-        return fail("listen on %s", addr.sun_path);
-    return 0;
+    m->listen_fd = unix_listen(m->dir, "shim.sock", 16);
+    return m->listen_fd < 0 ? -1 : 0;
 }
 
 static void reply(struct client *c, const char *text) {
@@ -232,10 +221,14 @@ static void reap(struct monitor *m) {
     }
 }
 
+/* Read while the cgroup still exists: the daemon removes it only after it has seen this file. */
 static void write_exit_file(struct monitor *m) {
-    char text[128], path[PATH_MAX];
-    int n = snprintf(text, sizeof text, "code=%d\nsignal=%d\nexited_at=%lld\n", exit_code(m->status),
-                     WIFSIGNALED(m->status) ? WTERMSIG(m->status) : 0, (long long)m->exited_at);
+    struct oom_counts oom_after;
+    oom_read(m->plan, &oom_after);
+    char text[160], path[PATH_MAX];
+    int n = snprintf(text, sizeof text, "code=%d\nsignal=%d\nexited_at=%lld\noom_killed=%d\n", exit_code(m->status),
+                     WIFSIGNALED(m->status) ? WTERMSIG(m->status) : 0, (long long)m->exited_at,
+                     oom_killed(&m->oom_before, &oom_after, m->status));
     path_in(m, "exit", path, sizeof path);
     write_file_atomic(path, text, (size_t)n, 0600);
 }
@@ -407,6 +400,8 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
         fail("socketpair");
         goto failed;
     }
+    /* A cgroup may be reused (a shared cgroupsPath): only kills after this reading are the container's. */
+    oom_read(plan, &m.oom_before);
     /* A joined PID namespace applies to children only: enter it here, before the clone. */
     if (ns_enter(&ns, CLONE_NEWPID) < 0)
         goto failed;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -122,6 +124,37 @@ int write_file(const char *path, const char *data) {
     close(fd);
     errno = saved;
     return rc < 0 ? fail("write \"%s\" to %s", data, path) : 0;
+}
+
+int unix_listen(const char *dir, const char *name, int backlog) {
+    /* sun_path holds 108 bytes and state dirs may be longer: bind through the directory's fd. */
+    int dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0)
+        return fail("open %s", dir);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int n = snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dir_fd, name);
+    int fd = -1;
+    if (n < 0 || n >= (int)sizeof addr.sun_path) {
+        failx("socket name %s is too long", name);
+        goto out;
+    }
+    unlinkat(dir_fd, name, 0); /* left by an earlier shim */
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        fail("socket");
+        goto out;
+    }
+    mode_t old = umask(0077);
+    int rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    umask(old);
+    if (rc < 0 || listen(fd, backlog) < 0) {
+        fail("listen on %s/%s", dir, name);
+        close(fd);
+        fd = -1;
+    }
+out:
+    close(dir_fd);
+    return fd;
 }
 
 int64_t now_ns(void) {

@@ -22,6 +22,9 @@ char *read_file(const char *path, size_t max, size_t *len_out);
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode);
 /* Writes a short string to an existing file (cgroup and /proc knobs). */
 int write_file(const char *path, const char *data);
+/* Listens (non-blocking, close-on-exec, mode 0600) on unix socket <dir>/<name>, whatever dir's length;
+   returns the fd, or -1 with shim_error set. */
+int unix_listen(const char *dir, const char *name, int backlog);
 int64_t now_ns(void);
 /* Sends one byte tag with a file descriptor attached (SCM_RIGHTS); receives it back. */
 int send_fd(int sock, char tag, int fd);

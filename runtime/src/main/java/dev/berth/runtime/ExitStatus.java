@@ -8,5 +8,14 @@ import java.time.Instant;
  * @param code the exit code, 128 + signal when killed by one (137 for SIGKILL), as shells and kubelet report it
  * @param signal the signal that killed it, or 0
  * @param reason a runtime-side explanation when the exit was not the program's own (e.g. the shim died), or ""
+ * @param oomKilled whether the kernel's OOM killer killed a process of the container (its init, usually) because
+ *     its cgroup reached the memory limit while it ran: CRI's reason "OOMKilled". False when unknown (the shim
+ *     died before it could read the cgroup's counters)
  */
-public record ExitStatus(int code, int signal, Instant exitedAt, String reason) {}
+public record ExitStatus(int code, int signal, Instant exitedAt, String reason, boolean oomKilled) {
+
+    /** An exit the OOM killer had no part in. */
+    public ExitStatus(int code, int signal, Instant exitedAt, String reason) {
+        this(code, signal, exitedAt, reason, false);
+    }
+}

@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li>{@code meta} — bundle path, creation time and cgroups path, written by the daemon before the shim starts;</li>
  *   <li>{@code plan} — the launch plan; {@code pid} — the init's host pid, written by the shim once it is ready;</li>
  *   <li>{@code started} — present once the user program was exec'd;</li>
- *   <li>{@code exit} — code, signal and time, written by the shim when the init has exited;</li>
+ *   <li>{@code exit} — code, signal, time and whether the OOM killer struck ({@code oom_killed=1}; absent, as in
+ *       files of older shims, means no), written by the shim when the init has exited;</li>
  *   <li>{@code shim.sock} — the live shim's control socket (gone, or refusing, once the shim has exited).</li>
  * </ul>
  */
@@ -53,14 +54,15 @@ record ContainerDir(Path path) {
         long ns = Long.parseLong(fields.getOrDefault("exited_at", "0"));
         return new ExitStatus(Integer.parseInt(fields.getOrDefault("code", "255")),
                 Integer.parseInt(fields.getOrDefault("signal", "0")),
-                Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L), fields.getOrDefault("reason", ""));
+                Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L), fields.getOrDefault("reason", ""),
+                "1".equals(fields.get("oom_killed")));
     }
 
     /** Records an exit the shim could not (it died first), so every later reader sees the same one. */
     void writeExit(ExitStatus exit) throws IOException {
         long ns = exit.exitedAt().getEpochSecond() * 1_000_000_000L + exit.exitedAt().getNano();
         writeAtomic(path.resolve("exit"), "code=" + exit.code() + "\nsignal=" + exit.signal() + "\nexited_at=" + ns
-                + "\nreason=" + exit.reason().replace('\n', ' ') + "\n");
+                + "\nreason=" + exit.reason().replace('\n', ' ') + "\noom_killed=" + (exit.oomKilled() ? 1 : 0) + "\n");
     }
 
     Map<String, String> readMeta() throws IOException {

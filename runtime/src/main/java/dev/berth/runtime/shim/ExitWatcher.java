@@ -2,7 +2,6 @@ package dev.berth.runtime.shim;
 
 import dev.berth.runtime.ExitStatus;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,19 +16,19 @@ import java.util.concurrent.CompletableFuture;
 final class ExitWatcher {
     private ExitWatcher() {}
 
-    static CompletableFuture<ExitStatus> watch(ContainerDir dir, Clock clock) {
+    static CompletableFuture<ExitStatus> watch(ContainerDir dir, ShimSockets sockets, Clock clock) {
         CompletableFuture<ExitStatus> result = new CompletableFuture<>();
         Thread.ofVirtual().name("berth-exit-" + dir.path().getFileName()).start(() -> {
             try {
                 ExitStatus recorded = dir.exit();
                 if (recorded == null) {
-                    awaitShim(dir);
+                    awaitShim(dir, sockets);
                     recorded = dir.exit();
                 }
                 if (recorded == null) {
                     // The shim died without writing the exit (killed?): record that, once.
                     recorded = new ExitStatus(255, 0, clock.instant(),
-                            "berth-shim exited without recording the container's exit status");
+                            "berth-shim exited without recording the container's exit status", false);
                     dir.writeExit(recorded);
                 }
                 result.complete(recorded);
@@ -40,10 +39,10 @@ final class ExitWatcher {
         return result;
     }
 
-    private static void awaitShim(ContainerDir dir) throws IOException {
+    private static void awaitShim(ContainerDir dir, ShimSockets sockets) throws IOException {
         SocketChannel channel;
         try {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(dir.socket()));
+            channel = sockets.connect(dir.socket());
         } catch (IOException gone) {
             return; // no shim: it has exited
         }

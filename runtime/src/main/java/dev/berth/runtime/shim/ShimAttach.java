@@ -2,7 +2,6 @@ package dev.berth.runtime.shim;
 
 import dev.berth.runtime.AttachSession;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
@@ -14,8 +13,8 @@ final class ShimAttach implements AttachSession {
         this.channel = channel;
     }
 
-    static ShimAttach connect(Path socket) throws IOException {
-        return new ShimAttach(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+    static ShimAttach connect(ShimSockets sockets, Path socket) throws IOException {
+        return new ShimAttach(sockets.connect(socket));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.berth.runtime.shim;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +17,10 @@ final class ShimControl {
     private ShimControl() {}
 
     /** Sends a command and returns its reply line, or null when no shim listens (it has exited). */
-    static String call(Path socket, String command) throws IOException {
+    static String call(ShimSockets sockets, Path socket, String command) throws IOException {
         SocketChannel channel;
         try {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            channel = sockets.connect(socket);
         } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -37,8 +36,8 @@ final class ShimControl {
     }
 
     /** Whether a shim accepts connections on this socket (a cheap liveness check; nothing is sent). */
-    static boolean listening(Path socket) {
-        try (SocketChannel ignored = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+    static boolean listening(ShimSockets sockets, Path socket) {
+        try (SocketChannel ignored = sockets.connect(socket)) {
             return true;
         } catch (IOException e) {
             return false;

@@ -2,13 +2,12 @@ package dev.berth.runtime.shim;
 
 import dev.berth.runtime.ExecProcess;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** An exec'd process and, for a terminal, the console socket its shim reads resizes from. */
-record ShimExec(Process process, Path consoleSocket) implements ExecProcess {
+record ShimExec(Process process, Path consoleSocket, ShimSockets sockets) implements ExecProcess {
 
     @Override
     public void resize(int columns, int rows) throws IOException {
@@ -23,7 +22,7 @@ record ShimExec(Process process, Path consoleSocket) implements ExecProcess {
                 return;
             }
         }
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(consoleSocket))) {
+        try (SocketChannel channel = sockets.connect(consoleSocket)) {
             Frames.resize(channel, columns, rows);
         }
     }

@@ -13,6 +13,7 @@ import dev.berth.runtime.RuntimeFailureException;
 import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.oci.SpecFiles;
+import dev.berth.runtime.sys.LinuxSyscalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,7 @@ public final class ShimRuntime implements ContainerRuntime {
     private final Path shim;
     private final CgroupPlacement cgroups;
     private final Clock clock;
+    private final ShimSockets sockets = new ShimSockets(new LinuxSyscalls());
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
 
     private ShimRuntime(Path root, Path shim, CgroupPlacement cgroups, Clock clock) {
@@ -190,7 +192,7 @@ public final class ShimRuntime implements ContainerRuntime {
             Path bundle = meta == null ? null : Path.of(meta.getOrDefault("bundle", "/"));
             Instant created = meta == null ? Instant.EPOCH : Instant.parse(meta.getOrDefault("created", Instant.EPOCH.toString()));
             ExitStatus exit = dir.exit();
-            if (exit == null && !ShimControl.listening(dir.socket())) {
+            if (exit == null && !ShimControl.listening(sockets, dir.socket())) {
                 exit = exit(id).join(); // the shim is gone: its exit file, or the record of its death
             }
             if (exit != null) {
@@ -222,7 +224,7 @@ public final class ShimRuntime implements ContainerRuntime {
     @Override
     public CompletableFuture<ExitStatus> exit(String id) {
         ContainerDir dir = existing(id);
-        return exits.computeIfAbsent(id, key -> ExitWatcher.watch(dir, clock));
+        return exits.computeIfAbsent(id, key -> ExitWatcher.watch(dir, sockets, clock));
     }
 
     @Override
@@ -251,7 +253,7 @@ public final class ShimRuntime implements ContainerRuntime {
                 planFile.toFile().delete();
                 console.toFile().delete();
             });
-            return new ShimExec(exec, Boolean.TRUE.equals(process.terminal()) ? console : null);
+            return new ShimExec(exec, Boolean.TRUE.equals(process.terminal()) ? console : null, sockets);
         } catch (InvalidSpecException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot exec in container " + id + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -265,7 +267,7 @@ public final class ShimRuntime implements ContainerRuntime {
         if (state(id).status() == ContainerStatus.STOPPED) {
             throw new IllegalStateException("container " + id + " has exited; there is nothing to attach to");
         }
-        return ShimAttach.connect(dir.path().resolve("attach.sock"));
+        return ShimAttach.connect(sockets, dir.path().resolve("attach.sock"));
     }
 
     @Override
@@ -310,9 +312,9 @@ public final class ShimRuntime implements ContainerRuntime {
         return new ContainerDir(path);
     }
 
-    private static String control(ContainerDir dir, String id, String command) {
+    private String control(ContainerDir dir, String id, String command) {
         try {
-            return ShimControl.call(dir.socket(), command);
+            return ShimControl.call(sockets, dir.socket(), command);
         } catch (IOException e) {
             throw new RuntimeFailureException("cannot reach the shim of container " + id + ": " + e.getMessage(), e);
         }

@@ -12,6 +12,8 @@ import jnr.ffi.annotations.SaveError;
 public final class LinuxSyscalls implements Syscalls {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
+    private static final int O_DIRECTORY = 0x10000;
+    private static final int O_PATH = 0x200000;
     private static final long SYS_GETTID = 186; // x86_64
     // linkUp: an AF_INET datagram socket is the handle for interface ioctls; struct ifreq is
     // 40 bytes on x86_64 (16-byte name, then the union whose first short is ifr_flags).
@@ -97,6 +99,18 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public long gettid() {
         return Holder.LIBC.syscall(SYS_GETTID);
+    }
+
+    @Override
+    public int openDirectory(Path dir) {
+        int fd = Holder.LIBC.open(dir.toString(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        check(fd, "open", dir.toString());
+        return fd;
+    }
+
+    @Override
+    public void close(int fd) {
+        Holder.LIBC.close(fd);
     }
 
     @Override

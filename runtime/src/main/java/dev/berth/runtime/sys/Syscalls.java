@@ -53,6 +53,15 @@ public interface Syscalls {
     long gettid();
 
     /**
+     * Opens a directory as an {@code O_PATH} descriptor (close-on-exec), so a file in it can be named by
+     * the short path {@code /proc/self/fd/<fd>/<name>} whatever the directory's length (unix socket
+     * addresses hold only 108 bytes). Close it with {@link #close}.
+     */
+    int openDirectory(Path dir);
+
+    void close(int fd);
+
+    /**
      * Sets IFF_UP on network interface {@code name} in the calling thread's network namespace
      * (socket(2) + ioctl(2) SIOCGIFFLAGS/SIOCSIFFLAGS); cni-bridge uses it for {@code lo} of a new netns.
      */

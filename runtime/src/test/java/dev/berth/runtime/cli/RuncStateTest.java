@@ -90,7 +90,7 @@ class RuncStateTest {
     @Test
     void aBundleThatIsGoneLeavesRootfsEmptyAndTheRestShown() {
         ContainerState gone = new ContainerState("x", ContainerStatus.STOPPED, 0, dir.resolve("gone"), Instant.parse("2026-11-23T02:04:34Z"),
-                new ExitStatus(0, 0, Instant.parse("2026-11-23T02:05:00Z"), ""));
+                new ExitStatus(0, 0, Instant.parse("2026-11-23T02:05:00Z"), "", false));
         RuncState state = RuncState.of(gone, "");
         assertEquals("stopped", state.status());
         assertEquals(dir.resolve("gone").toString(), state.bundle());

@@ -53,7 +53,7 @@ class AttachRootTest {
         return bundle;
     }
 
-    private static String readUntil(AttachSession session, String wanted) throws Exception {
+    static String readUntil(AttachSession session, String wanted) throws Exception {
         StringBuilder seen = new StringBuilder();
         while (!seen.toString().contains(wanted)) {
             AttachSession.Output out = session.read();

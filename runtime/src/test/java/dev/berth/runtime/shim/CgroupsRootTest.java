@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.runtime.CreateOptions;
+import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.cgroup.CgroupsFactory;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A container's limits land in its own cgroup, which its init joins before the program runs. */
+/** A container's limits land in its own cgroup, which its init joins before the program runs; OOM kills are recorded. */
 @Tag("root")
 class CgroupsRootTest {
     @TempDir
@@ -86,5 +87,39 @@ class CgroupsRootTest {
         for (Path d : dirs) {
             assertFalse(Files.exists(d), "delete removed " + d);
         }
+    }
+
+    /** Creates and starts a container limited to 8 MiB of memory and no swap. */
+    private void startWithSmallMemoryLimit(String id, List<String> args) throws Exception {
+        Path bundle = TestBundles.bundle(dir, id, args);
+        Spec spec = SpecFiles.read(bundle);
+        Spec.Linux l = spec.linux();
+        long limit = 8L << 20;
+        // swap = limit: no swap to escape to (skipped on hosts that do not account swap).
+        Spec.Resources resources = new Spec.Resources(new Spec.Memory(limit, null, limit, null, null), null, null, null, null);
+        SpecFiles.write(bundle, new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), null, spec.mounts(), null,
+                new Spec.Linux(l.namespaces(), null, null, null, parent + "/" + id, resources, null, null, null, l.maskedPaths(),
+                        l.readonlyPaths(), null)));
+        runtime.create(id, bundle, new CreateOptions(dir.resolve(id + ".log"), false));
+        runtime.start(id);
+    }
+
+    @Test
+    void aContainerKilledByTheOomKillerAtItsMemoryLimitIsOomKilled() throws Exception {
+        startWithSmallMemoryLimit("oom", List.of("sh", "-c", "x=a; while true; do x=$x$x; done"));
+        ExitStatus exit = runtime.exit("oom").get(60, TimeUnit.SECONDS);
+        assertEquals(137, exit.code());
+        assertEquals(9, exit.signal());
+        assertTrue(exit.oomKilled(), "recorded as OOM-killed: " + exit);
+        assertTrue(runtime.state("oom").exit().oomKilled(), "a later reader sees the same record");
+    }
+
+    @Test
+    void aContainerKilledBySigkillFromOutsideIsNotOomKilled() throws Exception {
+        startWithSmallMemoryLimit("killed", List.of("sleep", "1000"));
+        runtime.kill("killed", 9);
+        ExitStatus exit = runtime.exit("killed").get(20, TimeUnit.SECONDS);
+        assertEquals(137, exit.code());
+        assertFalse(exit.oomKilled(), "not an OOM kill: " + exit);
     }
 }

@@ -38,8 +38,9 @@ class DaemonCrashRootTest {
         Path log = dir.resolve("crash.log");
         Path bundle = TestBundles.bundle(dir, "crash", List.of("sh", "-c",
                 "i=0; while [ $i -lt 60 ]; do echo line $i; i=$((i+1)); sleep 0.05; done; exit 5"));
+        // Native access as bin/berth grants it (the runtime reaches shim sockets through jnr-ffi).
         Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CreateAndHang.class.getName(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), CreateAndHang.class.getName(),
                 state.toString(), "crash", bundle.toString(), log.toString())
                 .redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream()))) {

@@ -36,4 +36,16 @@ class LinuxSyscallsTest {
     void signalZeroToOurselvesSucceeds() {
         sys.kill(ProcessHandle.current().pid(), 0);
     }
+
+    @Test
+    void openDirectoryGivesAShortProcPathToTheDirectory(@TempDir Path dir) throws Exception {
+        int fd = sys.openDirectory(dir);
+        try {
+            assertEquals(dir.toRealPath(), Path.of("/proc/self/fd/" + fd).toRealPath());
+        } finally {
+            sys.close(fd);
+        }
+        SyscallException e = assertThrows(SyscallException.class, () -> sys.openDirectory(dir.resolve("missing")));
+        assertEquals(2, e.errno()); // ENOENT
+    }
 }
