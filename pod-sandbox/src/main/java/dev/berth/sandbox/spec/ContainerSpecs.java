@@ -36,6 +36,10 @@ public final class ContainerSpecs {
         if (config.getMetadata().getName().isEmpty()) {
             throw new SpecException("metadata.name is empty; name the container");
         }
+        if (config.getCDIDevicesCount() > 0) {
+            throw new SpecException("CDI devices (" + config.getCDIDevices(0).getName() + "...) are not supported by Berth; "
+                    + "use a device plugin that passes host devices");
+        }
         LinuxContainerSecurityContext sc = config.getLinux().getSecurityContext();
         boolean privileged = sc.getPrivileged();
         SandboxView sandbox = in.sandbox();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.berth.cri.api.v1.CDIDevice;
 import dev.berth.cri.api.v1.ContainerConfig;
 import dev.berth.cri.api.v1.KeyValue;
 import dev.berth.cri.api.v1.LinuxContainerConfig;
@@ -124,6 +125,9 @@ class ContainerSpecsTest {
     @Test
     void badRequestsAreRefused() {
         assertThrows(SpecException.class, () -> build(Fixtures.config("").build()));
+        SpecException cdi = assertThrows(SpecException.class,
+                () -> build(Fixtures.config("web").addCDIDevices(CDIDevice.newBuilder().setName("vendor.com/gpu=0")).build()));
+        assertTrue(cdi.getMessage().contains("vendor.com/gpu=0"), cdi.getMessage());
         SpecException cwd = assertThrows(SpecException.class, () -> build(Fixtures.config("web").setWorkingDir("srv").build()));
         assertTrue(cwd.getMessage().contains("working_dir \"srv\""), cwd.getMessage());
         ContainerSpecInput noCommand = new ContainerSpecInput("c1", Fixtures.config("web").build(), Fixtures.sandbox(), ImageDefaults.NONE,
