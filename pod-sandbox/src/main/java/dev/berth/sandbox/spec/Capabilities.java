@@ -1,0 +1,78 @@
+package dev.berth.sandbox.spec;
+
+import dev.berth.cri.api.v1.Capability;
+import dev.berth.runtime.oci.Spec;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The container's capability sets. The default set is containerd's (Docker's); "ALL" in add
+ * or drop starts from every capability or from none, then the named ones are added and
+ * dropped. A dropped capability leaves every set. Ambient ones (CRI add_ambient_capabilities)
+ * go into all five sets, since the kernel keeps an ambient capability only while it is also
+ * permitted and inheritable; the inheritable set is otherwise empty. The sets do not depend on
+ * the user: as with containerd, a non-root process keeps what its permitted set allows.
+ * A privileged container gets every capability and its add/drop lists are ignored.
+ */
+final class Capabilities {
+    /** Every capability up to CAP_CHECKPOINT_RESTORE (40), in kernel order. */
+    static final List<String> ALL = List.of(
+            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+            "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+            "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+            "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
+            "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+            "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+            "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+
+    /** containerd's default set (pkg/oci defaultUnixCaps), in its order. */
+    static final List<String> DEFAULT = List.of(
+            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+            "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
+            "CAP_AUDIT_WRITE");
+
+    private Capabilities() {}
+
+    static Spec.Capabilities forContainer(Capability request, boolean privileged) {
+        List<String> add = names(request.getAddCapabilitiesList(), "add_capabilities");
+        List<String> drop = names(request.getDropCapabilitiesList(), "drop_capabilities");
+        List<String> ambient = names(request.getAddAmbientCapabilitiesList(), "add_ambient_capabilities");
+        if (ambient.contains("ALL")) {
+            throw new SpecException("capabilities.add_ambient_capabilities: \"ALL\" is not allowed; name each capability");
+        }
+        Set<String> granted = new LinkedHashSet<>(privileged || add.contains("ALL") ? ALL : DEFAULT);
+        if (!privileged) {
+            if (drop.contains("ALL")) {
+                granted.clear();
+            }
+            add.stream().filter(c -> !c.equals("ALL")).forEach(granted::add);
+        }
+        Set<String> ambientSet = new LinkedHashSet<>(ambient);
+        granted.addAll(ambientSet);
+        if (!privileged) {
+            drop.forEach(granted::remove);
+            drop.forEach(ambientSet::remove);
+        }
+        List<String> sets = List.copyOf(granted);
+        List<String> ambientList = List.copyOf(ambientSet);
+        return new Spec.Capabilities(sets, sets, ambientList, sets, ambientList);
+    }
+
+    /** CAP_-prefixed upper-case names (CRI allows "chown" or "CAP_CHOWN"); "ALL" stays as is. */
+    private static List<String> names(List<String> raw, String field) {
+        return raw.stream().map(name -> {
+            String upper = name.trim().toUpperCase(Locale.ROOT);
+            if (upper.equals("ALL")) {
+                return upper;
+            }
+            String cap = upper.startsWith("CAP_") ? upper : "CAP_" + upper;
+            if (!ALL.contains(cap)) {
+                throw new SpecException("capabilities." + field + ": unknown capability \"" + name
+                        + "\"; use a name from capabilities(7), such as NET_ADMIN, or ALL");
+            }
+            return cap;
+        }).toList();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.berth.sandbox.spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The few facts about the node a container spec depends on; tests pass their own. The cgroup
+ * and AppArmor facts are read once, the hostname on each call (it may be set after boot).
+ *
+ * @param unifiedCgroups /sys/fs/cgroup is cgroup v2: containers then get a cgroup namespace (as containerd)
+ * @param apparmorEnabled the kernel enforces AppArmor, so a profile name means something
+ * @param nodeHostname HOSTNAME for containers of host-network pods
+ * @param devDir the host's /dev, whose devices privileged containers get
+ */
+record HostFacts(boolean unifiedCgroups, boolean apparmorEnabled, String nodeHostname, Path devDir) {
+    private static final class Kernel {
+        static final boolean UNIFIED = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+        static final boolean APPARMOR = "Y".equals(read(Path.of("/sys/module/apparmor/parameters/enabled")));
+    }
+
+    static HostFacts detect() {
+        return new HostFacts(Kernel.UNIFIED, Kernel.APPARMOR, read(Path.of("/proc/sys/kernel/hostname")), Path.of("/dev"));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
