@@ -1,17 +1,19 @@
 package dev.berth.sandbox;
 
 /**
- * RemovePodSandbox: stop the sandbox if needed, delete its pause container and bundle, delete its
- * record and directory, release its name. Idempotent: removing an unknown sandbox succeeds.
+ * RemovePodSandbox: stop the sandbox if needed, remove its containers, delete its pause container
+ * and bundle, delete its record and directory, release its name. Idempotent: removing an unknown sandbox succeeds.
  * The record goes last, so a remove cut short is finished by the next one.
  */
 final class RemovePodSandbox {
     private final SandboxEnv env;
     private final StopPodSandbox stop;
+    private final ContainerService containers;
 
-    RemovePodSandbox(SandboxEnv env, StopPodSandbox stop) {
+    RemovePodSandbox(SandboxEnv env, StopPodSandbox stop, ContainerService containers) {
         this.env = env;
         this.stop = stop;
+        this.containers = containers;
     }
 
     /** Removes the sandbox with this exact id; the caller holds its lock. */
@@ -21,9 +23,11 @@ final class RemovePodSandbox {
             return;
         }
         stop.stop(id);
+        containers.removeAllOf(id);
         env.runtime().delete(id, true);
-        SandboxStore.deleteTree(env.bundleOf(id));
+        FileTrees.deleteTree(env.bundleOf(id));
         env.store().remove(id);
         env.names().release(record.reservedName(), id);
+        env.events().publish(ContainerEventsOf.sandbox(env, id, dev.berth.cri.api.v1.ContainerEventType.CONTAINER_DELETED_EVENT));
     }
 }

@@ -5,6 +5,7 @@ import dev.berth.cni.DnsConfig;
 import dev.berth.cni.PodNetworkRequest;
 import dev.berth.cni.PodNetworkResult;
 import dev.berth.cni.PortMapping;
+import dev.berth.cri.api.v1.ContainerEventType;
 import dev.berth.cri.api.v1.NamespaceMode;
 import dev.berth.cri.api.v1.NamespaceOption;
 import dev.berth.cri.api.v1.PodSandboxConfig;
@@ -12,6 +13,7 @@ import dev.berth.cri.api.v1.PodSandboxMetadata;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.RuntimeFailureException;
 import dev.berth.runtime.oci.InvalidSpecException;
+import dev.berth.runtime.sys.Syscalls;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,6 +30,9 @@ import java.util.Optional;
  * timeout) waits for the first call and returns the sandbox it made, never "name reserved".
  */
 final class RunPodSandbox {
+    /** The size of a pod's /dev/shm, as containerd and Docker default it. */
+    static final long SHM_BYTES = 64L << 20;
+
     private final SandboxEnv env;
 
     RunPodSandbox(SandboxEnv env) {
@@ -55,19 +60,32 @@ final class RunPodSandbox {
         try (Steps steps = new Steps("run pod sandbox " + name + " (" + id + ")")) {
             steps.run("reserve name", () -> {}, () -> env.names().release(name, id));
             steps.run("write hosts, resolv.conf and hostname",
-                    () -> writeEtc(sandboxDir, draft, config), () -> SandboxStore.deleteTree(sandboxDir));
+                    () -> writeEtc(sandboxDir, draft, config), () -> FileTrees.deleteTree(sandboxDir));
             PodNetworkResult net = steps.run("set up the pod network", () -> setUpNetwork(draft, config),
                     r -> env.network().tearDown(id));
             SandboxRecord record = withNetwork(draft, net);
             Path bundle = steps.run("write the pause bundle",
                     () -> PauseBundle.write(env.bundleOf(id), record, config.getLinux().getSysctlsMap()),
-                    b -> SandboxStore.deleteTree(b));
+                    b -> FileTrees.deleteTree(b));
+            if (!record.namespaces().hostIpc()) {
+                steps.run("mount the pod's /dev/shm", () -> mountShm(id), shm -> Mounts.unmountAll(env.sys(), shm));
+            }
             steps.run("create the pause container", () -> createPause(id, bundle), s -> env.runtime().delete(id, true));
             steps.run("start the pause container", () -> env.runtime().start(id), () -> {});
             steps.run("record the sandbox", () -> env.store().put(record), () -> env.store().remove(id));
             steps.commit();
+            env.events().publish(ContainerEventsOf.sandbox(env, id, ContainerEventType.CONTAINER_CREATED_EVENT));
+            env.events().publish(ContainerEventsOf.sandbox(env, id, ContainerEventType.CONTAINER_STARTED_EVENT));
             return id;
         }
+    }
+
+    /** A tmpfs of {@link #SHM_BYTES} shared by the pod's containers (their IPC namespace is the pod's). */
+    private Path mountShm(String id) throws java.io.IOException {
+        Path shm = java.nio.file.Files.createDirectories(env.shmOf(id));
+        env.sys().mount("shm", shm, "tmpfs", Syscalls.MS_NOSUID | Syscalls.MS_NODEV | Syscalls.MS_NOEXEC,
+                "mode=1777,size=" + SHM_BYTES);
+        return shm;
     }
 
     private void validate(PodSandboxConfig config, String handler) {

@@ -2,24 +2,33 @@ package dev.berth.sandbox;
 
 import dev.berth.cni.PodNetwork;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.sys.Syscalls;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What the sandbox operations share: the records, the reserved names, the runtime and pod
- * network seams, where pause bundles go, and the injected clock and id source.
+ * What the sandbox and container operations share: the records, the reserved names, the
+ * runtime, network and image seams, where bundles go, the event bus, and the injected clock
+ * and id source.
  *
  * @param bundles volatile dir holding one pause bundle per sandbox ({@code <state>/sandboxes/<id>})
+ * @param containerBundles volatile dir holding one bundle per container ({@code <state>/containers/<id>})
  * @param handlers the runtime handlers Berth serves ("" is the default handler)
  */
 record SandboxEnv(
-        SandboxStore store,
+        RecordStore<SandboxRecord> store,
         NameRegistry names,
+        RecordStore<ContainerRecord> containers,
+        NameRegistry containerNames,
         ContainerRuntime runtime,
         PodNetwork network,
+        ContainerImages images,
+        Syscalls sys,
+        ContainerEvents events,
         Path bundles,
+        Path containerBundles,
         EtcFiles etc,
         Set<String> handlers,
         Clock clock,
@@ -28,5 +37,25 @@ record SandboxEnv(
 
     Path bundleOf(String id) {
         return bundles.resolve(id);
+    }
+
+    /** The pod's /dev/shm: a tmpfs mounted here unless the pod uses the host's IPC namespace. */
+    Path shmOf(String sandboxId) {
+        return bundleOf(sandboxId).resolve("shm");
+    }
+
+    /** A container's bundle: config.json and the rootfs mount point. */
+    Path containerBundleOf(String id) {
+        return containerBundles.resolve(id);
+    }
+
+    long nowNanos() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** The containers of one sandbox. */
+    java.util.List<ContainerRecord> containersOf(String sandboxId) {
+        return containers.all().stream().filter(c -> c.sandboxId().equals(sandboxId)).toList();
     }
 }

@@ -8,6 +8,8 @@ public final class SandboxException extends RuntimeException {
     public enum Kind {
         INVALID_ARGUMENT,
         NOT_FOUND,
+        ALREADY_EXISTS,
+        DEADLINE_EXCEEDED,
         FAILED_PRECONDITION,
         UNAVAILABLE,
         INTERNAL
@@ -31,6 +33,10 @@ public final class SandboxException extends RuntimeException {
 
     static SandboxException invalid(String message) {
         return new SandboxException(Kind.INVALID_ARGUMENT, message);
+    }
+
+    static SandboxException containerNotFound(String id) {
+        return new SandboxException(Kind.NOT_FOUND, "container " + id + " not found; list containers to see the ids that exist");
     }
 
     static SandboxException notFound(String id) {

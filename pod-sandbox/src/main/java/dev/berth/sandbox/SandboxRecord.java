@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * What Berth remembers about a pod sandbox, persisted as {@code <root>/sandboxes/<id>/record.json}
- * by {@link SandboxStore}. Immutable: a state change is a new record written over the old one.
+ * by {@link RecordStore}. Immutable: a state change is a new record written over the old one.
  * See {@link SandboxState} for the state machine.
  *
  * @param version the record format, {@link #FORMAT}; a reader refuses newer formats
@@ -36,7 +36,7 @@ public record SandboxRecord(
         String hostname,
         String logDirectory,
         String cgroupParent,
-        NamespaceModes namespaces) {
+        NamespaceModes namespaces) implements StoredRecord {
 
     public static final int FORMAT = 1;
 

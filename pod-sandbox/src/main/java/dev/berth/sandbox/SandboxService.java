@@ -6,6 +6,8 @@ import dev.berth.cri.api.v1.PodSandboxConfig;
 import dev.berth.cri.api.v1.PodSandboxFilter;
 import dev.berth.cri.api.v1.PodSandboxStatus;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.sys.LinuxSyscalls;
+import dev.berth.runtime.sys.Syscalls;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,30 +36,54 @@ public final class SandboxService {
     private final StopPodSandbox stop;
     private final RemovePodSandbox remove;
     private final SandboxQueries queries;
+    private final ContainerService containers;
 
     private SandboxService(SandboxEnv env) {
         this.env = env;
+        ContainerExits exits = new ContainerExits(env);
+        this.containers = new ContainerService(env, exits);
         this.run = new RunPodSandbox(env);
-        this.stop = new StopPodSandbox(env);
-        this.remove = new RemovePodSandbox(env, stop);
+        this.stop = new StopPodSandbox(env, containers);
+        this.remove = new RemovePodSandbox(env, stop, containers);
         this.queries = new SandboxQueries(env);
     }
 
+    /** Sandboxes only, no image store: for callers (and tests) that run no containers. */
     public static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, Clock clock) {
-        return open(settings, runtime, network, clock, SandboxService::newId);
+        return open(settings, runtime, network, ContainerImages.NONE, new LinuxSyscalls(), new ContainerEvents(), clock,
+                SandboxService::newId);
     }
 
-    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, Clock clock, Supplier<String> ids) {
-        SandboxStore store = SandboxStore.open(settings.root());
+    public static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, ContainerImages images,
+            Syscalls sys, ContainerEvents events, Clock clock) {
+        return open(settings, runtime, network, images, sys, events, clock, SandboxService::newId);
+    }
+
+    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, ContainerImages images,
+            Syscalls sys, ContainerEvents events, Clock clock, Supplier<String> ids) {
+        RecordStore<SandboxRecord> store = RecordStore.open(settings.root().resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT);
         NameRegistry names = new NameRegistry();
         for (SandboxRecord record : store.all()) {
             names.reserve(record.reservedName(), record.id());
         }
-        SandboxEnv env = new SandboxEnv(store, names, runtime, network, settings.state().resolve("sandboxes"),
-                new EtcFiles(settings.hostEtc()), settings.runtimeHandlers(), clock, ids, new KeyedLocks());
+        RecordStore<ContainerRecord> containers = RecordStore.open(settings.root().resolve("containers"), ContainerRecord.class,
+                ContainerRecord.FORMAT);
+        NameRegistry containerNames = new NameRegistry();
+        for (ContainerRecord record : containers.all()) {
+            containerNames.reserve(record.reservedName(), record.id());
+        }
+        SandboxEnv env = new SandboxEnv(store, names, containers, containerNames, runtime, network, images, sys, events,
+                settings.state().resolve("sandboxes"), settings.state().resolve("containers"), new EtcFiles(settings.hostEtc()),
+                settings.runtimeHandlers(), clock, ids, new KeyedLocks());
         SandboxService service = new SandboxService(env);
         service.cleanUpOrphans();
+        new ContainerRecovery(env, new ContainerExits(env)).recover();
         return service;
+    }
+
+    /** The containers of these sandboxes. */
+    public ContainerService containers() {
+        return containers;
     }
 
     /** Runs a new sandbox, or returns the one an earlier identical request made; returns its id. */
@@ -82,6 +108,12 @@ public final class SandboxService {
         return queries.status(resolve(idOrPrefix));
     }
 
+    /** What a verbose PodSandboxStatus adds: pause pid, handler, netns, OCI spec (JSON under "info"). */
+    public java.util.Map<String, String> verboseInfo(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        return VerboseInfo.sandbox(env, env.store().get(id).orElseThrow(() -> SandboxException.notFound(id)));
+    }
+
     /** The sandboxes that match the filter (all for null or an empty filter), oldest first. */
     public List<PodSandbox> list(PodSandboxFilter filter) {
         return queries.list(filter);
@@ -89,18 +121,7 @@ public final class SandboxService {
 
     /** The exact id, or the one id that starts with {@code idOrPrefix}; an unmatched value is returned as it is. */
     private String resolve(String idOrPrefix) {
-        if (idOrPrefix == null || idOrPrefix.isEmpty()) {
-            throw SandboxException.invalid("pod sandbox id is empty");
-        }
-        if (env.store().get(idOrPrefix).isPresent()) {
-            return idOrPrefix;
-        }
-        List<String> matches = env.store().all().stream().map(SandboxRecord::id).filter(id -> id.startsWith(idOrPrefix)).toList();
-        if (matches.size() > 1) {
-            throw SandboxException.invalid("pod sandbox id prefix \"" + idOrPrefix + "\" matches " + matches.size()
-                    + " sandboxes; give more characters");
-        }
-        return matches.isEmpty() ? idOrPrefix : matches.getFirst();
+        return Ids.resolve(idOrPrefix, "pod sandbox", env.store().all().stream().map(SandboxRecord::id).toList());
     }
 
     private void cleanUpOrphans() {
@@ -109,7 +130,8 @@ public final class SandboxService {
             try {
                 env.runtime().delete(id, true);
                 env.network().tearDown(id);
-                SandboxStore.deleteTree(env.bundleOf(id));
+                Mounts.unmountAll(env.sys(), env.shmOf(id));
+                FileTrees.deleteTree(env.bundleOf(id));
                 env.store().remove(id);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot clean up half-made sandbox {0}, will retry at the next start: {1}", id, e.getMessage());

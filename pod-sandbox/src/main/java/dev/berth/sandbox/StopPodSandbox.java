@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.cri.api.v1.ContainerEventType;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.NoSuchContainerException;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * StopPodSandbox: kill the pause process, tear down the pod network, record NOTREADY.
+ * StopPodSandbox: kill the pod's containers and its pause process, unmount its /dev/shm, tear
+ * down the pod network, record NOTREADY.
  * Idempotent: stopping a NOTREADY or unknown sandbox succeeds, and a stop that failed half-way
  * can be repeated (each step tolerates its work being done already). The network namespace
  * pin and IPs stay in the record for status; the namespace itself is gone.
@@ -18,9 +20,11 @@ final class StopPodSandbox {
     static final Duration EXIT_WAIT = Duration.ofSeconds(10);
 
     private final SandboxEnv env;
+    private final ContainerService containers;
 
-    StopPodSandbox(SandboxEnv env) {
+    StopPodSandbox(SandboxEnv env, ContainerService containers) {
         this.env = env;
+        this.containers = containers;
     }
 
     /** Stops the sandbox with this exact id; the caller holds its lock. */
@@ -29,12 +33,15 @@ final class StopPodSandbox {
         if (record == null) {
             return;
         }
+        containers.stopAllOf(id);
         killPause(id);
+        Mounts.unmountAll(env.sys(), env.shmOf(id));
         if (!record.namespaces().hostNetwork()) {
             env.network().tearDown(id);
         }
         if (record.state() != SandboxState.NOTREADY) {
             env.store().put(record.stopped());
+            env.events().publish(ContainerEventsOf.sandbox(env, id, ContainerEventType.CONTAINER_STOPPED_EVENT));
         }
     }
 

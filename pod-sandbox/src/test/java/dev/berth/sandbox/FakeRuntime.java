@@ -28,6 +28,7 @@ final class FakeRuntime implements ContainerRuntime {
     final Map<String, Spec> specs = new ConcurrentHashMap<>();
     final Map<String, CreateOptions> options = new ConcurrentHashMap<>();
     final List<String> calls = new ArrayList<>();
+    private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     RuntimeException failStart;
 
     @Override
@@ -66,9 +67,17 @@ final class FakeRuntime implements ContainerRuntime {
         set(id, ContainerStatus.STOPPED, new ExitStatus(137, 9, Instant.EPOCH, null));
     }
 
+    /** The container's program ends by itself with {@code code}. */
+    synchronized void exitWith(String id, int code, boolean oomKilled) {
+        set(id, ContainerStatus.STOPPED, new ExitStatus(code, 0, Instant.ofEpochSecond(1_800_000_000L), "", oomKilled));
+    }
+
     private void set(String id, ContainerStatus status, ExitStatus exit) {
         ContainerState c = state(id);
         containers.put(id, new ContainerState(id, status, status == ContainerStatus.STOPPED ? 0 : c.pid(), c.bundle(), c.createdAt(), exit));
+        if (exit != null) {
+            exits.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(exit);
+        }
     }
 
     @Override
@@ -79,6 +88,7 @@ final class FakeRuntime implements ContainerRuntime {
             throw new IllegalStateException("container " + id + " is running");
         }
         containers.remove(id);
+        exits.remove(id);
     }
 
     @Override
@@ -98,7 +108,11 @@ final class FakeRuntime implements ContainerRuntime {
     @Override
     public CompletableFuture<ExitStatus> exit(String id) {
         ContainerState c = state(id);
-        return c.exit() == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(c.exit());
+        CompletableFuture<ExitStatus> exit = exits.computeIfAbsent(id, k -> new CompletableFuture<>());
+        if (c.exit() != null) {
+            exit.complete(c.exit());
+        }
+        return exit;
     }
 
     @Override
@@ -118,12 +132,12 @@ final class FakeRuntime implements ContainerRuntime {
 
     @Override
     public void reopenLog(String id) {
-        throw new UnsupportedOperationException();
+        calls.add("reopen " + id);
     }
 
     @Override
     public void update(String id, Spec.Resources resources) {
-        throw new UnsupportedOperationException();
+        calls.add("update " + id + " " + resources);
     }
 
     @Override

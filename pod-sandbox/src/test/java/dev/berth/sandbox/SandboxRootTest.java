@@ -109,7 +109,7 @@ class SandboxRootTest {
             cgroups.destroy(cgroupParent);
             run("ip", "link", "del", bridge);
             Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), ipForwardBefore);
-            SandboxStore.deleteTree(runtimeRoot);
+            FileTrees.deleteTree(runtimeRoot);
         }
     }
 

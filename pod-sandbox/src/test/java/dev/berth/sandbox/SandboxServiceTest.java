@@ -14,6 +14,7 @@ import dev.berth.cri.api.v1.PodSandboxState;
 import dev.berth.cri.api.v1.PodSandboxStateValue;
 import dev.berth.cri.api.v1.PodSandboxStatus;
 import dev.berth.runtime.oci.Spec;
+import dev.berth.runtime.sys.RecordingSyscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,8 @@ class SandboxServiceTest {
 
     private SandboxService reopen() {
         return SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
-                runtime, network, clock, () -> String.format("%064x", ids.incrementAndGet()));
+                runtime, network, ContainerImages.NONE, new RecordingSyscalls(), new ContainerEvents(), clock,
+                () -> String.format("%064x", ids.incrementAndGet()));
     }
 
     private Path sandboxDir(String id) {

@@ -11,8 +11,12 @@ import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.runtime.cgroup.CgroupsFactory;
 import dev.berth.runtime.shim.ManagedCgroups;
 import dev.berth.runtime.shim.ShimRuntime;
+import dev.berth.runtime.sys.LinuxSyscalls;
+import dev.berth.runtime.sys.Syscalls;
+import dev.berth.sandbox.ContainerEvents;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxSettings;
+import dev.berth.sandbox.StoreImages;
 import dev.berth.server.BuildInfo;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigException;
@@ -24,6 +28,8 @@ import dev.berth.server.observe.ImagePullMetrics;
 import dev.berth.server.observe.MetricsServer;
 import dev.berth.server.observe.RpcInterceptor;
 import dev.berth.server.observe.RpcMetrics;
+import dev.berth.server.rpc.ContainerRpcs;
+import dev.berth.server.rpc.EventRpcs;
 import dev.berth.server.rpc.ImageRpcs;
 import dev.berth.server.rpc.ImageServiceAdapter;
 import dev.berth.server.rpc.RuntimeInfoRpcs;
@@ -96,9 +102,12 @@ public final class Daemon implements AutoCloseable {
             imageRpcs.pinSandboxImage();
             RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
                     new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)));
-            SandboxRpcs sandboxRpcs = new SandboxRpcs(openSandboxes(config, podNetwork), Clock.systemUTC());
+            ContainerEvents events = new ContainerEvents();
+            SandboxService sandboxes = openSandboxes(config, podNetwork, images, events);
+            SandboxRpcs sandboxRpcs = new SandboxRpcs(sandboxes, Clock.systemUTC());
+            ContainerRpcs containerRpcs = new ContainerRpcs(sandboxes.containers());
             server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),
-                    List.of(new RuntimeServiceAdapter(info, sandboxRpcs), new ImageServiceAdapter(imageRpcs)), interceptor);
+                    List.of(new RuntimeServiceAdapter(info, sandboxRpcs, containerRpcs, new EventRpcs(events)), new ImageServiceAdapter(imageRpcs)), interceptor);
             socket.restrictSocketMode();
             metrics = MetricsServer.startIfEnabled(metricsAddress, registry);
             Path pidFile = config.state().resolve("berth.pid");
@@ -141,11 +150,14 @@ public final class Daemon implements AutoCloseable {
      * The OCI runtime under {@code <state>/runtime} (shims reconnected, containers kept) and the
      * pod sandboxes on it, their records reloaded from {@code <root>/sandboxes}.
      */
-    private static SandboxService openSandboxes(BerthConfig config, PodNetwork podNetwork) throws DaemonStartException {
+    private static SandboxService openSandboxes(BerthConfig config, PodNetwork podNetwork, ImageService images, ContainerEvents events)
+            throws DaemonStartException {
         try {
             ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"),
                     new ManagedCgroups(CgroupsFactory.detect()), Clock.systemUTC());
-            return SandboxService.open(SandboxSettings.defaults(config.root(), config.state()), runtime, podNetwork, Clock.systemUTC());
+            Syscalls sys = new LinuxSyscalls();
+            return SandboxService.open(SandboxSettings.defaults(config.root(), config.state()), runtime, podNetwork,
+                    new StoreImages(images, sys), sys, events, Clock.systemUTC());
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot open the runtime and pod sandboxes under " + config.state() + " and "
                     + config.root() + ": " + e.getMessage(), e);

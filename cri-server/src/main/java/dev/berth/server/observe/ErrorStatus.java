@@ -1,6 +1,7 @@
 package dev.berth.server.observe;
 
 import dev.berth.image.ImageException;
+import dev.berth.sandbox.SandboxException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -15,6 +16,9 @@ public final class ErrorStatus {
         if (e instanceof ImageException ie) {
             return ofImage(ie.kind()).withDescription(e.getMessage()).withCause(e);
         }
+        if (e instanceof SandboxException se) {
+            return ofSandbox(se.kind()).withDescription(e.getMessage()).withCause(e);
+        }
         if (e instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).withCause(e);
         }
@@ -22,6 +26,18 @@ public final class ErrorStatus {
             return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).withCause(e);
         }
         return Status.INTERNAL.withDescription("internal error: " + e).withCause(e);
+    }
+
+    private static Status ofSandbox(SandboxException.Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+            case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+            case INTERNAL -> Status.INTERNAL;
+        };
     }
 
     /**

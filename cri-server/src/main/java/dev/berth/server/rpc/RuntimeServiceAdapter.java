@@ -1,20 +1,40 @@
 package dev.berth.server.rpc;
 
+import dev.berth.cri.api.v1.ContainerEventResponse;
+import dev.berth.cri.api.v1.ContainerStatusRequest;
+import dev.berth.cri.api.v1.ContainerStatusResponse;
+import dev.berth.cri.api.v1.CreateContainerRequest;
+import dev.berth.cri.api.v1.CreateContainerResponse;
+import dev.berth.cri.api.v1.ExecSyncRequest;
+import dev.berth.cri.api.v1.ExecSyncResponse;
+import dev.berth.cri.api.v1.GetEventsRequest;
+import dev.berth.cri.api.v1.ListContainersRequest;
+import dev.berth.cri.api.v1.ListContainersResponse;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.ListPodSandboxResponse;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
 import dev.berth.cri.api.v1.PodSandboxStatusResponse;
+import dev.berth.cri.api.v1.RemoveContainerRequest;
+import dev.berth.cri.api.v1.RemoveContainerResponse;
 import dev.berth.cri.api.v1.RemovePodSandboxRequest;
 import dev.berth.cri.api.v1.RemovePodSandboxResponse;
+import dev.berth.cri.api.v1.ReopenContainerLogRequest;
+import dev.berth.cri.api.v1.ReopenContainerLogResponse;
 import dev.berth.cri.api.v1.RunPodSandboxRequest;
 import dev.berth.cri.api.v1.RunPodSandboxResponse;
 import dev.berth.cri.api.v1.RuntimeConfigRequest;
 import dev.berth.cri.api.v1.RuntimeConfigResponse;
 import dev.berth.cri.api.v1.RuntimeServiceGrpc;
+import dev.berth.cri.api.v1.StartContainerRequest;
+import dev.berth.cri.api.v1.StartContainerResponse;
 import dev.berth.cri.api.v1.StatusRequest;
 import dev.berth.cri.api.v1.StatusResponse;
+import dev.berth.cri.api.v1.StopContainerRequest;
+import dev.berth.cri.api.v1.StopContainerResponse;
 import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.StopPodSandboxResponse;
+import dev.berth.cri.api.v1.UpdateContainerResourcesRequest;
+import dev.berth.cri.api.v1.UpdateContainerResourcesResponse;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
 import io.grpc.stub.StreamObserver;
@@ -28,10 +48,20 @@ import java.util.function.Function;
 public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServiceImplBase {
     private final RuntimeInfoRpcs info;
     private final SandboxRpcs sandboxes;
+    private final ContainerRpcs containers;
+    private final EventRpcs events;
 
-    public RuntimeServiceAdapter(RuntimeInfoRpcs info, SandboxRpcs sandboxes) {
+    public RuntimeServiceAdapter(RuntimeInfoRpcs info, SandboxRpcs sandboxes, ContainerRpcs containers, EventRpcs events) {
         this.info = info;
         this.sandboxes = sandboxes;
+        this.containers = containers;
+        this.events = events;
+    }
+
+    /** A server stream: it stays open after this returns, fed by the event bus. */
+    @Override
+    public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> responses) {
+        events.getContainerEvents(request, responses);
     }
 
     @Override
@@ -72,6 +102,51 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
         Unary.answer(request, response, sandboxes::list);
+    }
+
+    @Override
+    public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> response) {
+        Unary.answer(request, response, containers::create);
+    }
+
+    @Override
+    public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> response) {
+        Unary.answer(request, response, containers::start);
+    }
+
+    @Override
+    public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> response) {
+        Unary.answer(request, response, containers::stop);
+    }
+
+    @Override
+    public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> response) {
+        Unary.answer(request, response, containers::remove);
+    }
+
+    @Override
+    public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
+        Unary.answer(request, response, containers::status);
+    }
+
+    @Override
+    public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
+        Unary.answer(request, response, containers::list);
+    }
+
+    @Override
+    public void updateContainerResources(UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> response) {
+        Unary.answer(request, response, containers::updateResources);
+    }
+
+    @Override
+    public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> response) {
+        Unary.answer(request, response, containers::reopenLog);
+    }
+
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
+        Unary.answer(request, response, containers::execSync);
     }
 
     /** Runs a unary handler; exceptions become statuses in the interceptor. */

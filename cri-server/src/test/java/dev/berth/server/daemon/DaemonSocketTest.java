@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cri.api.v1.CgroupDriver;
 import dev.berth.cri.api.v1.ImageServiceGrpc;
+import dev.berth.cri.api.v1.CheckpointContainerRequest;
 import dev.berth.cri.api.v1.CreateContainerRequest;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
@@ -120,9 +121,9 @@ class DaemonSocketTest {
     @Test
     void rpcsWithoutAnImplementationAnswerUnimplementedNamingTheRpc() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> runtime.createContainer(CreateContainerRequest.getDefaultInstance()));
+                () -> runtime.checkpointContainer(CheckpointContainerRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("CreateContainer"), e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().contains("CheckpointContainer"), e.getStatus().getDescription());
 
         StatusRuntimeException image = assertThrows(StatusRuntimeException.class,
                 () -> ImageServiceGrpc.newBlockingStub(client.channel()).streamImages(StreamImagesRequest.getDefaultInstance()).hasNext());
@@ -156,7 +157,7 @@ class DaemonSocketTest {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.metricsPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(body.contains("berth_grpc_requests_total{method=\"Version\",code=\"OK\",} 2.0"), body);
-        assertTrue(body.contains("berth_grpc_requests_total{method=\"CreateContainer\",code=\"UNIMPLEMENTED\",} 1.0"), body);
+        assertTrue(body.contains("berth_grpc_requests_total{method=\"CreateContainer\",code=\"INVALID_ARGUMENT\",} 1.0"), body);
         assertTrue(body.contains("berth_grpc_request_duration_seconds_count{method=\"Version\",} 2.0"), body);
         assertTrue(body.contains("jvm_memory_bytes_used{area=\"heap\",}"), body);
         assertTrue(body.contains("process_resident_memory_bytes"), body);

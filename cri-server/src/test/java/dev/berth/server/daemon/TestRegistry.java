@@ -89,10 +89,14 @@ final class TestRegistry implements AutoCloseable {
 
     /** Pushes a one-layer image: the layer holds {@code files} (name to content), the config says {@code user}. */
     Pushed push(String repo, String tag, String user, String... files) throws Exception {
-        byte[] tar = Tar.of(files);
+        return pushImage(repo, tag, "\"User\":\"" + user + "\",\"Cmd\":[\"/hello\"]", Tar.of(files));
+    }
+
+    /** Pushes a one-layer image made of {@code tar}; {@code configFields} is the inside of the config's "config" object. */
+    Pushed pushImage(String repo, String tag, String configFields, byte[] tar) throws Exception {
         byte[] layer = gzip(tar);
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"User\":\"" + user
-                + "\",\"Cmd\":[\"/hello\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(tar) + "\"]}}")
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{" + configFields
+                + "},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(tar) + "\"]}}")
                 .getBytes(StandardCharsets.UTF_8);
         pushBlob(repo, config);
         pushBlob(repo, layer);

@@ -101,9 +101,13 @@ public final class ContainerSpecs {
         return sc.getSeccompProfilePath();
     }
 
-    /** {@code <cgroup parent>/<container id>}, the parent being {@code /berth/<sandbox id>} when kubelet gave none. */
+    /**
+     * {@code <cgroup parent>/<container id>}, a sibling of the pause process's cgroup as under
+     * kubelet's parent; {@code /berth} when kubelet gave none (crictl). Never under the pause's
+     * own cgroup: on cgroup v2 a cgroup with a process cannot delegate controllers to children.
+     */
     static String cgroupsPath(SandboxView sandbox, String containerId) {
-        String parent = sandbox.cgroupParent().isEmpty() ? DEFAULT_CGROUP_ROOT + "/" + sandbox.sandboxId() : sandbox.cgroupParent();
+        String parent = sandbox.cgroupParent().isEmpty() ? DEFAULT_CGROUP_ROOT : sandbox.cgroupParent();
         return (parent.startsWith("/") ? parent : "/" + parent).replaceAll("/+$", "") + "/" + containerId;
     }
 

@@ -57,7 +57,7 @@ class ContainerSpecsTest {
         assertNull(spec.process().oomScoreAdj());
         assertNull(spec.hostname());
         assertEquals(new Spec.Root(rootfs.toString(), false), spec.root());
-        assertEquals("/berth/sb1/c1", spec.linux().cgroupsPath());
+        assertEquals("/berth/c1", spec.linux().cgroupsPath());
         assertEquals(ProcPaths.DEFAULT_MASKED, spec.linux().maskedPaths());
         assertEquals(ProcPaths.DEFAULT_READONLY, spec.linux().readonlyPaths());
         assertEquals(5, spec.linux().namespaces().size());

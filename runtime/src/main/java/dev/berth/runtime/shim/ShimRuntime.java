@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,8 @@ public final class ShimRuntime implements ContainerRuntime {
     private final Clock clock;
     private final ShimSockets sockets = new ShimSockets(new LinuxSyscalls());
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
+    /** Containers whose create runs now: their shim may not listen yet, which must not read as "exited". */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
     private ShimRuntime(Path root, Path shim, CgroupPlacement cgroups, Clock clock) {
         this.root = root;
@@ -79,11 +82,14 @@ public final class ShimRuntime implements ContainerRuntime {
         ContainerDir dir = new ContainerDir(root.resolve(id));
         Spec spec = SpecFiles.read(bundle);
         String cgroupsPath = cgroupsPath(id, spec);
+        creating.add(id); // before the directory appears, so list() never sees it half made
         try {
             Files.createDirectory(dir.path(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (java.nio.file.FileAlreadyExistsException e) {
+            creating.remove(id);
             throw new IllegalStateException("container " + id + " already exists");
         } catch (IOException e) {
+            creating.remove(id);
             throw new UncheckedIOException("cannot create the state directory of " + id, e);
         }
         boolean created = false;
@@ -100,6 +106,7 @@ public final class ShimRuntime implements ContainerRuntime {
             ContainerDir.writeAtomic(dir.plan(), plan);
             runCreate(id, dir);
             created = true;
+            creating.remove(id);
             return state(id);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create container " + id, e);
@@ -108,6 +115,7 @@ public final class ShimRuntime implements ContainerRuntime {
                 cgroups.destroy(cgroupsPath);
                 deleteTree(dir.path());
             }
+            creating.remove(id);
         }
     }
 
@@ -187,6 +195,9 @@ public final class ShimRuntime implements ContainerRuntime {
     @Override
     public ContainerState state(String id) {
         ContainerDir dir = existing(id);
+        if (creating.contains(id)) {
+            return new ContainerState(id, ContainerStatus.CREATED, 0, null, clock.instant(), null);
+        }
         try {
             Map<String, String> meta = dir.readMeta();
             Path bundle = meta == null ? null : Path.of(meta.getOrDefault("bundle", "/"));
@@ -211,7 +222,7 @@ public final class ShimRuntime implements ContainerRuntime {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
                 String id = dir.getFileName().toString();
-                if (ID.matcher(id).matches()) {
+                if (ID.matcher(id).matches() && !creating.contains(id)) {
                     all.add(state(id));
                 }
             }

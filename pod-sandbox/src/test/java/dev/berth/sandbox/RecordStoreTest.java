@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SandboxStoreTest {
+class RecordStoreTest {
     @TempDir
     Path root;
 
@@ -23,19 +23,19 @@ class SandboxStoreTest {
 
     @Test
     void recordsSurviveAReopenFieldForField() {
-        SandboxStore store = SandboxStore.open(root);
+        RecordStore<SandboxRecord> store = RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT);
         SandboxRecord r = record("s1", SandboxState.READY);
         store.put(r);
-        assertEquals(r, SandboxStore.open(root).get("s1").orElseThrow());
+        assertEquals(r, RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT).get("s1").orElseThrow());
         assertEquals("web_default_uid-1_2", r.reservedName());
     }
 
     @Test
     void aStateChangeReplacesTheFileWholeAndLeavesNoTempFile() throws Exception {
-        SandboxStore store = SandboxStore.open(root);
+        RecordStore<SandboxRecord> store = RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT);
         store.put(record("s1", SandboxState.READY));
         store.put(record("s1", SandboxState.READY).stopped());
-        assertEquals(SandboxState.NOTREADY, SandboxStore.open(root).get("s1").orElseThrow().state());
+        assertEquals(SandboxState.NOTREADY, RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT).get("s1").orElseThrow().state());
         try (var files = Files.list(root.resolve("sandboxes/s1"))) {
             assertEquals(List.of("record.json"), files.map(p -> p.getFileName().toString()).toList());
         }
@@ -44,12 +44,12 @@ class SandboxStoreTest {
 
     @Test
     void removeDeletesTheDirectoryAndIsIdempotent() {
-        SandboxStore store = SandboxStore.open(root);
+        RecordStore<SandboxRecord> store = RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT);
         store.put(record("s1", SandboxState.READY));
         store.remove("s1");
         store.remove("s1");
         assertFalse(Files.exists(root.resolve("sandboxes/s1")));
-        assertTrue(SandboxStore.open(root).all().isEmpty());
+        assertTrue(RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT).all().isEmpty());
     }
 
     @Test
@@ -59,8 +59,8 @@ class SandboxStoreTest {
         Files.writeString(root.resolve("sandboxes/bad/record.json"), "{not json");
         Files.createDirectories(root.resolve("sandboxes/future"));
         Files.writeString(root.resolve("sandboxes/future/record.json"), "{\"version\":99,\"id\":\"future\",\"state\":\"READY\"}");
-        SandboxStore.open(root).put(record("ok", SandboxState.READY));
-        SandboxStore store = SandboxStore.open(root);
+        RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT).put(record("ok", SandboxState.READY));
+        RecordStore<SandboxRecord> store = RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT);
         assertEquals(List.of("half"), store.orphans());
         assertEquals(List.of("ok"), store.all().stream().map(SandboxRecord::id).toList());
         assertTrue(Files.exists(root.resolve("sandboxes/bad/record.json")), "left alone for a person to look at");
@@ -71,7 +71,7 @@ class SandboxStoreTest {
         Files.createDirectories(root.resolve("sandboxes/s2"));
         Files.writeString(root.resolve("sandboxes/s2/record.json"),
                 "{\"version\":1,\"id\":\"s2\",\"state\":\"NOTREADY\",\"futureField\":3}");
-        SandboxRecord r = SandboxStore.open(root).get("s2").orElseThrow();
+        SandboxRecord r = RecordStore.open(root.resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT).get("s2").orElseThrow();
         assertEquals(SandboxState.NOTREADY, r.state());
         assertEquals("POD", r.namespaces().network());
     }

@@ -1,0 +1,194 @@
+package dev.berth.server.daemon;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.cri.api.v1.ContainerConfig;
+import dev.berth.cri.api.v1.ContainerMetadata;
+import dev.berth.cri.api.v1.ContainerState;
+import dev.berth.cri.api.v1.ContainerStatus;
+import dev.berth.cri.api.v1.ContainerStatusRequest;
+import dev.berth.cri.api.v1.CreateContainerRequest;
+import dev.berth.cri.api.v1.ExecSyncRequest;
+import dev.berth.cri.api.v1.ExecSyncResponse;
+import dev.berth.cri.api.v1.ImageServiceGrpc;
+import dev.berth.cri.api.v1.ImageSpec;
+import dev.berth.cri.api.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.api.v1.ListPodSandboxRequest;
+import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.cri.api.v1.PodSandboxMetadata;
+import dev.berth.cri.api.v1.PullImageRequest;
+import dev.berth.cri.api.v1.RemovePodSandboxRequest;
+import dev.berth.cri.api.v1.RunPodSandboxRequest;
+import dev.berth.cri.api.v1.RuntimeServiceGrpc;
+import dev.berth.cri.api.v1.StartContainerRequest;
+import dev.berth.runtime.cgroup.CgroupsFactory;
+import dev.berth.server.cli.CriChannels;
+import dev.berth.server.config.BerthConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Berth daemon (in this JVM) with a real bridge network, a registry serving a busybox image,
+ * and pods under a cgroup parent of their own; cleans all of it up. For root tests of pods
+ * and containers through the CRI socket.
+ */
+final class PodFixture implements AutoCloseable {
+    static final Path PLUGINS = Path.of("/usr/lib/cni");
+
+    final Path dir;
+    final String suffix = HexFormat.of().formatHex(randomBytes());
+    final String bridge = "be" + suffix;
+    final String subnetPrefix = "10.87." + Integer.parseInt(suffix.substring(0, 2), 16) + ".";
+    final String cgroupParent = "/berth-e2e-" + suffix;
+    private final String ipForwardBefore;
+    final BerthConfig config;
+    Daemon daemon;
+    CriChannels client;
+    RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime;
+    ImageServiceGrpc.ImageServiceBlockingStub images;
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[3];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    /** Skips the calling test (with the reason) when the machine cannot run pods. */
+    static void assumeCapable(TestRegistry registry) {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: creates namespaces, bridges, mounts and cgroups");
+        assumeTrue(Files.isExecutable(PLUGINS.resolve("bridge")), "needs Debian containernetworking-plugins in " + PLUGINS);
+        assumeTrue(BusyboxImage.available(), BusyboxImage.NO_BUSYBOX);
+        assumeTrue(registry != null, "needs " + TestRegistry.BINARY + " (Debian package docker-registry)");
+    }
+
+    PodFixture(Path dir, TestRegistry registry) throws Exception {
+        this.dir = dir;
+        this.ipForwardBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+        this.config = TestConfigs.inside(dir, false);
+        registry.writeHostsToml(TestConfigs.certsDir(dir));
+        Files.createDirectories(TestConfigs.confDir(dir));
+        Files.writeString(TestConfigs.confDir(dir).resolve("10-e2e.conflist"), """
+                {"cniVersion":"1.0.0","name":"%s","plugins":[
+                  {"type":"bridge","bridge":"%s","isGateway":true,"ipMasq":false,
+                   "ipam":{"type":"host-local","ranges":[[{"subnet":"%s0/24"}]],"dataDir":"%s"}}
+                ]}
+                """.formatted(bridge, bridge, subnetPrefix, dir.resolve("ipam")));
+        start();
+    }
+
+    void start() throws Exception {
+        daemon = Daemon.start(config);
+        client = new CriChannels(config.grpc().socket());
+        runtime = RuntimeServiceGrpc.newBlockingStub(client.channel());
+        images = ImageServiceGrpc.newBlockingStub(client.channel());
+    }
+
+    /** Stops the daemon the way SIGTERM does; shims and containers keep running. */
+    void stopDaemon() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            client = null;
+        }
+        if (daemon != null) {
+            daemon.close();
+            daemon = null;
+        }
+    }
+
+    void pull(String reference) {
+        images.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build());
+    }
+
+    PodSandboxConfig pod(String name) {
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("e2e").setUid("uid-" + name + "-" + suffix))
+                .setHostname(name)
+                .setLogDirectory(dir.resolve("logs/" + name).toString())
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent))
+                .build();
+    }
+
+    String runPod(PodSandboxConfig pod) {
+        return runtime.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+    }
+
+    ContainerConfig container(String name, String image, String... command) {
+        return ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(image))
+                .addAllCommand(List.of(command))
+                .setLogPath(name + "/0.log")
+                .build();
+    }
+
+    String create(String podId, PodSandboxConfig pod, ContainerConfig container) {
+        return runtime.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(container)
+                .setSandboxConfig(pod).build()).getContainerId();
+    }
+
+    String createAndStart(String podId, PodSandboxConfig pod, ContainerConfig container) {
+        String id = create(podId, pod, container);
+        runtime.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        return id;
+    }
+
+    ContainerConfig.Builder edit(ContainerConfig c, UnaryOperator<ContainerConfig.Builder> change) {
+        return change.apply(c.toBuilder());
+    }
+
+    ContainerStatus status(String id) {
+        return runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+    }
+
+    ContainerStatus awaitState(String id, ContainerState state, Duration within) throws InterruptedException {
+        Instant end = Instant.now().plus(within);
+        ContainerStatus s = status(id);
+        while (s.getState() != state && Instant.now().isBefore(end)) {
+            Thread.sleep(50);
+            s = status(id);
+        }
+        return s;
+    }
+
+    ExecSyncResponse exec(String id, String... command) {
+        return runtime.execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of(command)).setTimeout(30).build());
+    }
+
+    /** The command's stdout, stripped. */
+    String sh(String id, String script) {
+        return exec(id, "sh", "-c", script).getStdout().toStringUtf8().strip();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (daemon == null) {
+                start();
+            }
+            runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()
+                    .forEach(p -> runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build()));
+        } catch (Exception e) {
+            throw new IOException("cannot remove the test pods: " + e, e);
+        } finally {
+            stopDaemon();
+            CgroupsFactory.detect().destroy(cgroupParent);
+            try {
+                new ProcessBuilder("ip", "link", "del", bridge).redirectErrorStream(true).start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), ipForwardBefore);
+        }
+    }
+}

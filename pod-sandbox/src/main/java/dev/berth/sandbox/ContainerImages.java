@@ -1,0 +1,39 @@
+package dev.berth.sandbox;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The images containers run, as pod-sandbox needs them: find one, give a container its own
+ * rootfs over it, take that rootfs away again. {@link StoreImages} is the real one.
+ */
+public interface ContainerImages {
+
+    /** An image found by reference. */
+    record ImageInfo(String id, String ref, String configJson) {}
+
+    /** The image a reference (tag, digest reference or id) names, or empty. */
+    Optional<ImageInfo> find(String reference);
+
+    /** Makes the container's writable layer over the image and mounts the rootfs on {@code target}. */
+    void mountRootfs(String containerId, String imageId, Path target);
+
+    /** Unmounts {@code target} when mounted and drops the container's layer; unknown ids and targets are fine. */
+    void releaseRootfs(String containerId, Path target);
+
+    /** No images at all: a node that only runs sandboxes (tests of sandbox logic). */
+    ContainerImages NONE = new ContainerImages() {
+        @Override
+        public Optional<ImageInfo> find(String reference) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void mountRootfs(String containerId, String imageId, Path target) {
+            throw new IllegalStateException("no image store");
+        }
+
+        @Override
+        public void releaseRootfs(String containerId, Path target) {}
+    };
+}

@@ -1,0 +1,130 @@
+package dev.berth.sandbox;
+
+import dev.berth.cri.api.v1.Container;
+import dev.berth.cri.api.v1.ContainerConfig;
+import dev.berth.cri.api.v1.ContainerFilter;
+import dev.berth.cri.api.v1.ContainerStatus;
+import dev.berth.cri.api.v1.LinuxContainerResources;
+import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.runtime.ExecResult;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The containers of the node's pods, with CRI semantics: the one entry point cri-server calls
+ * for CreateContainer, StartContainer, StopContainer, RemoveContainer, ContainerStatus,
+ * ListContainers, UpdateContainerResources, ReopenContainerLog and ExecSync. Calls on one
+ * container are serialized; list and status take no lock.
+ *
+ * <p>Ids: 64 hex characters; every call also takes a unique prefix, as crictl users type them.
+ */
+public final class ContainerService {
+    /** ExecSync output kept per stream; more is cut (DESIGN §7). */
+    public static final int EXEC_SYNC_OUTPUT_LIMIT = 16 << 20;
+
+    private final SandboxEnv env;
+    private final CreateContainer create;
+    private final ContainerLifecycle lifecycle;
+    private final ContainerExecs execs;
+
+    ContainerService(SandboxEnv env, ContainerExits exits) {
+        this.env = env;
+        this.create = new CreateContainer(env);
+        this.lifecycle = new ContainerLifecycle(env, exits);
+        this.execs = new ContainerExecs(env);
+    }
+
+    static String lockOf(String id) {
+        return "container:" + id;
+    }
+
+    /** Creates a container in the sandbox, or returns the one an earlier identical request made; returns its id. */
+    public String create(String sandboxIdOrPrefix, ContainerConfig config, PodSandboxConfig sandboxConfig) {
+        String sandboxId = Ids.resolve(sandboxIdOrPrefix, "pod sandbox", env.store().all().stream().map(SandboxRecord::id).toList());
+        return env.locks().with("id:" + sandboxId, () -> create.create(sandboxId, config, sandboxConfig));
+    }
+
+    public void start(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        env.locks().with(lockOf(id), () -> lifecycle.start(record(id)));
+    }
+
+    /** Stops the container (stop signal, then SIGKILL after {@code timeout}); an exited or unknown one is fine. */
+    public void stop(String idOrPrefix, Duration timeout) {
+        String id = resolve(idOrPrefix);
+        env.locks().with(lockOf(id), () -> env.containers().get(id).ifPresent(r -> lifecycle.stop(r, timeout)));
+    }
+
+    /** Removes the container (killing it if it runs); an unknown one is fine. */
+    public void remove(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        env.locks().with(lockOf(id), () -> env.containers().get(id).ifPresent(lifecycle::remove));
+    }
+
+    public ContainerStatus status(String idOrPrefix) {
+        return ContainerProtos.status(ContainerStates.of(env, record(resolve(idOrPrefix))));
+    }
+
+    /** The statuses of the sandbox's containers (PodSandboxStatus carries them for kubelet's evented PLEG). */
+    public List<ContainerStatus> statusesOf(String sandboxId) {
+        return env.containersOf(sandboxId).stream()
+                .sorted(Comparator.comparingLong(ContainerRecord::createdAtNanos))
+                .map(r -> ContainerProtos.status(ContainerStates.of(env, r)))
+                .toList();
+    }
+
+    /** What a verbose ContainerStatus adds: pid, sandbox, OCI spec (JSON under "info"). */
+    public java.util.Map<String, String> verboseInfo(String idOrPrefix) {
+        return VerboseInfo.container(env, record(resolve(idOrPrefix)));
+    }
+
+    /** The containers that match the filter (all for null or an empty one), oldest first. */
+    public List<Container> list(ContainerFilter filter) {
+        return env.containers().all().stream()
+                .filter(r -> ContainerFilters.preselect(filter, r))
+                .map(r -> ContainerStates.of(env, r))
+                .filter(v -> ContainerFilters.matches(filter, v))
+                .sorted(Comparator.comparingLong((ContainerStates.View v) -> v.record().createdAtNanos())
+                        .thenComparing(v -> v.record().id()))
+                .map(ContainerProtos::container)
+                .toList();
+    }
+
+    public void updateResources(String idOrPrefix, LinuxContainerResources resources) {
+        String id = resolve(idOrPrefix);
+        env.locks().with(lockOf(id), () -> execs.updateResources(record(id), resources));
+    }
+
+    public void reopenLog(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        env.locks().with(lockOf(id), () -> execs.reopenLog(record(id)));
+    }
+
+    /** Runs {@code command} in the running container to its end (or the timeout; zero = none). */
+    public ExecResult execSync(String idOrPrefix, List<String> command, Duration timeout) {
+        return execs.execSync(record(resolve(idOrPrefix)), command, timeout, EXEC_SYNC_OUTPUT_LIMIT);
+    }
+
+    /** Stops every container of the sandbox at once (SIGKILL), as StopPodSandbox must. */
+    void stopAllOf(String sandboxId) {
+        for (ContainerRecord c : env.containersOf(sandboxId)) {
+            env.locks().with(lockOf(c.id()), () -> env.containers().get(c.id()).ifPresent(r -> lifecycle.stop(r, Duration.ZERO)));
+        }
+    }
+
+    /** Removes every container of the sandbox, as RemovePodSandbox must. */
+    void removeAllOf(String sandboxId) {
+        for (ContainerRecord c : env.containersOf(sandboxId)) {
+            env.locks().with(lockOf(c.id()), () -> env.containers().get(c.id()).ifPresent(lifecycle::remove));
+        }
+    }
+
+    private ContainerRecord record(String id) {
+        return env.containers().get(id).orElseThrow(() -> SandboxException.containerNotFound(id));
+    }
+
+    private String resolve(String idOrPrefix) {
+        return Ids.resolve(idOrPrefix, "container", env.containers().all().stream().map(ContainerRecord::id).toList());
+    }
+}

@@ -1,0 +1,222 @@
+package dev.berth.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.cri.api.v1.ContainerConfig;
+import dev.berth.cri.api.v1.ContainerEventResponse;
+import dev.berth.cri.api.v1.ContainerEventType;
+import dev.berth.cri.api.v1.ContainerFilter;
+import dev.berth.cri.api.v1.ContainerMetadata;
+import dev.berth.cri.api.v1.ContainerState;
+import dev.berth.cri.api.v1.ContainerStateValue;
+import dev.berth.cri.api.v1.ContainerStatus;
+import dev.berth.cri.api.v1.ImageSpec;
+import dev.berth.cri.api.v1.LinuxContainerResources;
+import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.cri.api.v1.Signal;
+import dev.berth.runtime.sys.RecordingSyscalls;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Container CRI semantics over a fake runtime and fake images: states, retries, filters, events, recovery. */
+class ContainerServiceTest {
+    @TempDir
+    Path dir;
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final FakeNetwork network = new FakeNetwork();
+    private final FakeImages images = new FakeImages();
+    private final ContainerEvents events = new ContainerEvents();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
+    private SandboxService sandboxes;
+    private ContainerService containers;
+    private PodSandboxConfig pod;
+    private String podId;
+
+    @BeforeEach
+    void open() throws Exception {
+        Files.createDirectories(dir.resolve("etc"));
+        reopen();
+        pod = Pods.config("web", 0);
+        podId = sandboxes.run(pod, "");
+    }
+
+    private void reopen() {
+        sandboxes = SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
+                runtime, network, images, new RecordingSyscalls(), events, clock, () -> String.format("%064x", ids.incrementAndGet()));
+        containers = sandboxes.containers();
+    }
+
+    private static ContainerConfig config(String name) {
+        return ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name).setAttempt(1))
+                .setImage(ImageSpec.newBuilder().setImage(FakeImages.IMAGE))
+                .setLogPath(name + "/1.log")
+                .putLabels("tier", name)
+                .build();
+    }
+
+    @Test
+    void createStartExitAndRemoveWalkTheStatesWithEvents() throws Exception {
+        List<ContainerEventResponse> seen = new ArrayList<>();
+        ContainerEvents.Subscription sub = events.subscribe(100, () -> {});
+        String id = containers.create(podId, config("app"), pod);
+        ContainerStatus created = containers.status(id);
+        assertEquals(ContainerState.CONTAINER_CREATED, created.getState());
+        assertEquals("/var/log/pods/default_web/app/1.log", created.getLogPath());
+        assertEquals(FakeImages.ID, created.getImageId());
+        assertTrue(created.getImageRef().startsWith("example.test/app@sha256:"));
+        assertEquals(Signal.SIGQUIT, created.getStopSignal(), "the image's STOPSIGNAL");
+        assertEquals(List.of("/bin/app"), runtime.specs.get(id).process().args());
+
+        containers.start(id.substring(0, 10));
+        assertEquals(ContainerState.CONTAINER_RUNNING, containers.status(id).getState());
+        runtime.exitWith(id, 0, false);
+        ContainerStatus done = awaitExited(id);
+        assertEquals("Completed", done.getReason());
+        assertEquals(1_800_000_000L * 1_000_000_000L, done.getFinishedAt());
+
+        containers.remove(id);
+        containers.remove(id);
+        assertEquals(List.of("mount " + id, "release " + id), images.calls);
+        for (ContainerEventResponse e; (e = sub.poll()) != null; ) {
+            seen.add(e);
+        }
+        assertEquals(List.of(ContainerEventType.CONTAINER_CREATED_EVENT, ContainerEventType.CONTAINER_STARTED_EVENT,
+                ContainerEventType.CONTAINER_STOPPED_EVENT, ContainerEventType.CONTAINER_DELETED_EVENT),
+                seen.stream().filter(e -> e.getContainerId().equals(id)).map(ContainerEventResponse::getContainerEventType).toList());
+        assertThrows(SandboxException.class, () -> containers.status(id));
+    }
+
+    private ContainerStatus awaitExited(String id) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            ContainerStatus s = containers.status(id);
+            if (s.getState() == ContainerState.CONTAINER_EXITED && dir.resolve("root/containers/" + id + "/record.json").toFile().exists()
+                    && recordFinished(id)) {
+                return s;
+            }
+            Thread.sleep(10);
+        }
+        return containers.status(id);
+    }
+
+    private boolean recordFinished(String id) {
+        try {
+            return Files.readString(dir.resolve("root/containers/" + id + "/record.json")).contains("\"finishedAtNanos\" : 1800000000000000000");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void oomAndErrorExitsHaveTheirReasons() throws Exception {
+        String oom = containers.create(podId, config("oom"), pod);
+        String err = containers.create(podId, config("err"), pod);
+        containers.start(oom);
+        containers.start(err);
+        runtime.exitWith(oom, 137, true);
+        runtime.exitWith(err, 2, false);
+        assertEquals("OOMKilled", awaitExited(oom).getReason());
+        assertEquals("Error", awaitExited(err).getReason());
+        assertEquals(2, containers.status(err).getExitCode());
+    }
+
+    @Test
+    void aRetryReturnsTheSameContainerAndAnotherSandboxCannotTakeTheName() {
+        String id = containers.create(podId, config("app"), pod);
+        assertEquals(id, containers.create(podId, config("app"), pod));
+        assertEquals(1, containers.list(null).size());
+        PodSandboxConfig nextAttempt = Pods.config("web", 1);
+        String otherPod = sandboxes.run(nextAttempt, "");
+        SandboxException taken = assertThrows(SandboxException.class, () -> containers.create(otherPod, config("app"), nextAttempt));
+        assertEquals(SandboxException.Kind.ALREADY_EXISTS, taken.kind());
+        assertTrue(taken.getMessage().contains(id), taken.getMessage());
+        SandboxException e = assertThrows(SandboxException.class, () -> containers.create(podId, config(""), pod));
+        assertEquals(SandboxException.Kind.INVALID_ARGUMENT, e.kind());
+        SandboxException noImage = assertThrows(SandboxException.class,
+                () -> containers.create(podId, config("x").toBuilder().setImage(ImageSpec.newBuilder().setImage("other:1")).build(), pod));
+        assertEquals(SandboxException.Kind.NOT_FOUND, noImage.kind());
+        assertTrue(noImage.getMessage().contains("pull it first"), noImage.getMessage());
+        assertFalse(Files.exists(dir.resolve("state/containers/" + String.format("%064x", ids.get()))), "no bundle left behind");
+    }
+
+    @Test
+    void stopUsesTheStopSignalAndIsIdempotent() {
+        String id = containers.create(podId, config("app"), pod);
+        containers.start(id);
+        containers.stop(id, Duration.ofSeconds(5));
+        assertTrue(runtime.calls.contains("kill " + id + " 3"), "SIGQUIT from the image first: " + runtime.calls);
+        assertEquals(ContainerState.CONTAINER_EXITED, containers.status(id).getState());
+        containers.stop(id, Duration.ofSeconds(5));
+        containers.stop("unknown", Duration.ZERO);
+    }
+
+    @Test
+    void listFiltersByIdSandboxStateAndLabels() {
+        String a = containers.create(podId, config("a"), pod);
+        String b = containers.create(podId, config("b"), pod);
+        containers.start(b);
+        assertEquals(List.of(a, b), ids(null));
+        assertEquals(List.of(b), ids(ContainerFilter.newBuilder().setState(ContainerStateValue.newBuilder()
+                .setState(ContainerState.CONTAINER_RUNNING)).build()));
+        assertEquals(List.of(a), ids(ContainerFilter.newBuilder().putLabelSelector("tier", "a").build()));
+        assertEquals(List.of(a), ids(ContainerFilter.newBuilder().setId(a).build()));
+        assertEquals(List.of(), ids(ContainerFilter.newBuilder().setPodSandboxId("ffff").build()));
+    }
+
+    private List<String> ids(ContainerFilter filter) {
+        return containers.list(filter).stream().map(c -> c.getId()).toList();
+    }
+
+    @Test
+    void stoppingAndRemovingTheSandboxTakesItsContainers() {
+        String id = containers.create(podId, config("app"), pod);
+        containers.start(id);
+        sandboxes.stop(podId);
+        assertEquals(ContainerState.CONTAINER_EXITED, containers.status(id).getState());
+        assertTrue(runtime.calls.contains("kill " + id + " 9"), "killed at once: " + runtime.calls);
+        sandboxes.remove(podId);
+        assertTrue(containers.list(null).isEmpty());
+        assertFalse(runtime.containers.containsKey(id));
+    }
+
+    @Test
+    void updateAndReopenLogNeedALiveContainer() {
+        String id = containers.create(podId, config("app"), pod);
+        containers.updateResources(id, LinuxContainerResources.newBuilder().setCpuShares(512).build());
+        assertTrue(runtime.calls.stream().anyMatch(c -> c.startsWith("update " + id)), runtime.calls.toString());
+        SandboxException e = assertThrows(SandboxException.class, () -> containers.reopenLog(id));
+        assertEquals(SandboxException.Kind.FAILED_PRECONDITION, e.kind());
+        containers.start(id);
+        containers.reopenLog(id);
+        assertTrue(runtime.calls.contains("reopen " + id));
+    }
+
+    @Test
+    void aNewServiceFindsRecordsTakesMissedExitsAndRemovesHalfMadeContainers() throws Exception {
+        String running = containers.create(podId, config("running"), pod);
+        String ended = containers.create(podId, config("ended"), pod);
+        containers.start(running);
+        containers.start(ended);
+        Files.createDirectories(dir.resolve("state/containers/half"));
+        runtime.exitWith(ended, 5, false);
+        reopen();
+        assertEquals(ContainerState.CONTAINER_RUNNING, containers.status(running).getState());
+        assertEquals(5, containers.status(ended).getExitCode());
+        assertFalse(Files.exists(dir.resolve("state/containers/half")), "a bundle without a record is cleaned up");
+        assertEquals(running, containers.create(podId, config("running"), pod), "names are reserved again");
+    }
+}
