@@ -116,6 +116,16 @@ static void relay_tty(int master, int console, pid_t child, int *status) {
         }
 }
 
+/* The exec'd program. Its parent must reap it: killed any other way it would be reparented
+   into the container, whose init need not reap, and linger there as a zombie. */
+static volatile pid_t exec_child;
+
+static void kill_exec_child(int sig) {
+    (void)sig;
+    if (exec_child > 0)
+        kill(exec_child, SIGKILL);
+}
+
 int exec_run(pid_t pid, const char *plan_path) {
     struct plan plan;
     if (plan_load(plan_path, &plan) < 0)
@@ -166,6 +176,11 @@ int exec_run(pid_t pid, const char *plan_path) {
     }
     close(report[1]);
     signal(SIGINT, SIG_IGN);
+    /* SIGTERM from the daemon (an ExecSync past its timeout): kill the program, then reap it below. */
+    exec_child = child;
+    struct sigaction term = {.sa_handler = kill_exec_child};
+    sigemptyset(&term.sa_mask);
+    sigaction(SIGTERM, &term, NULL);
     char msg[sizeof shim_error];
     ssize_t n = recv(report[0], msg, sizeof msg - 1, 0);
     int status = 0;

@@ -251,6 +251,15 @@ int rootfs_prepare(const struct plan *plan) {
     /* Nothing mounted here may propagate back to the host. */
     if (mount(NULL, "/", NULL, (unsigned long)propagation, NULL) < 0)
         return fail("make / mount propagation 0x%lx", (unsigned long)propagation);
+    if (propagation & MS_SHARED) {
+        /* pivot_root refuses a shared new root or a shared parent of either root (EINVAL). Only
+           those two mounts turn private; the mounts below stay shared with the host, which is
+           what rshared (Bidirectional volumes) is for. The rootfs need not be a mount point. */
+        if (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+            return fail("make / private for pivot_root");
+        if (mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0 && errno != EINVAL)
+            return fail("make rootfs %s private for pivot_root", rootfs);
+    }
     if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return fail("bind rootfs %s onto itself", rootfs);
     int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -293,17 +302,33 @@ static int readonly_path(const char *path) {
 
 int rootfs_enter(const struct plan *plan) {
     const char *rootfs = plan_get(plan, "rootfs", NULL);
-    if (chdir(rootfs) < 0)
+    /* Where "." points after pivot_root is not promised by the kernel: hold the old root by fd. */
+    int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0)
+        return fail("open the old root");
+    if (chdir(rootfs) < 0) {
+        close(oldroot);
         return fail("chdir %s", rootfs);
-    /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only the new. */
+    }
+    /* pivot_root(".", ".") stacks the old root over the new one; detaching it leaves only the new. */
     if (syscall(SYS_pivot_root, ".", ".") == 0) {
+        int rc = fchdir(oldroot);
+        close(oldroot);
+        if (rc < 0)
+            return fail("fchdir to the old root");
+        /* The old root's mounts may be peers of the host's (rshared): unmounting them must not
+           propagate there, so they become slaves first. */
+        if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+            return fail("make the old root a slave before detaching it");
         if (umount2(".", MNT_DETACH) < 0)
             return fail("detach the old root");
     } else if (errno == EINVAL) {
+        close(oldroot);
         /* The host root cannot be pivoted (initramfs): move the mount and chroot instead. */
         if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0)
             return fail("enter rootfs %s (move and chroot)", rootfs);
     } else {
+        close(oldroot);
         return fail("pivot_root into %s", rootfs);
     }
     if (chdir("/") < 0)

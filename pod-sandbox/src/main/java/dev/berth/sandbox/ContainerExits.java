@@ -14,9 +14,15 @@ final class ContainerExits {
     private static final System.Logger LOG = System.getLogger(ContainerExits.class.getName());
 
     private final SandboxEnv env;
+    private volatile boolean closed;
 
     ContainerExits(SandboxEnv env) {
         this.env = env;
+    }
+
+    /** Stops acting on exits (the daemon is stopping; its successor takes them from the runtime). */
+    void close() {
+        closed = true;
     }
 
     void watch(String id) {
@@ -36,6 +42,9 @@ final class ContainerExits {
 
     /** Copies the exit into the record (once) and tells subscribers. */
     void record(String id, ExitStatus exit) {
+        if (closed) {
+            return;
+        }
         env.locks().with(ContainerService.lockOf(id), () -> {
             ContainerRecord record = env.containers().get(id).orElse(null);
             if (record == null || record.finished()) {

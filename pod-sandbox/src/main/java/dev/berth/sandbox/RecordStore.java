@@ -34,6 +34,7 @@ public final class RecordStore<R extends StoredRecord> {
     private static final System.Logger LOG = System.getLogger(RecordStore.class.getName());
     static final String RECORD = "record.json";
 
+    private static final java.util.random.RandomGenerator TEMP_NAMES = new java.security.SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path dir;
@@ -124,7 +125,8 @@ public final class RecordStore<R extends StoredRecord> {
     }
 
     static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        // A temp name of its own per write: two writers never share (and rename away) one temp file.
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(TEMP_NAMES.nextLong()) + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(content);

@@ -37,10 +37,11 @@ public final class SandboxService {
     private final RemovePodSandbox remove;
     private final SandboxQueries queries;
     private final ContainerService containers;
+    private final ContainerExits exits;
 
     private SandboxService(SandboxEnv env) {
         this.env = env;
-        ContainerExits exits = new ContainerExits(env);
+        this.exits = new ContainerExits(env);
         this.containers = new ContainerService(env, exits);
         this.run = new RunPodSandbox(env);
         this.stop = new StopPodSandbox(env, containers);
@@ -77,8 +78,13 @@ public final class SandboxService {
                 settings.runtimeHandlers(), clock, ids, new KeyedLocks());
         SandboxService service = new SandboxService(env);
         service.cleanUpOrphans();
-        new ContainerRecovery(env, new ContainerExits(env)).recover();
+        new ContainerRecovery(env, service.exits).recover();
         return service;
+    }
+
+    /** Stops watching container exits; containers keep running (the next daemon watches them again). */
+    public void close() {
+        exits.close();
     }
 
     /** The containers of these sandboxes. */

@@ -60,13 +60,16 @@ public final class Daemon implements AutoCloseable {
     private final SocketGuard socket;
     private final CriServer server;
     private final ImageService images;
+    private final SandboxService sandboxes;
     private final MetricsServer metrics;
     private final Path pidFile;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Daemon(SocketGuard socket, CriServer server, ImageService images, MetricsServer metrics, Path pidFile) {
+    private Daemon(SocketGuard socket, CriServer server, ImageService images, SandboxService sandboxes, MetricsServer metrics,
+            Path pidFile) {
         this.socket = socket;
+        this.sandboxes = sandboxes;
         this.server = server;
         this.images = images;
         this.metrics = metrics;
@@ -112,7 +115,7 @@ public final class Daemon implements AutoCloseable {
             metrics = MetricsServer.startIfEnabled(metricsAddress, registry);
             Path pidFile = config.state().resolve("berth.pid");
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-            Daemon daemon = new Daemon(socket, server, images, metrics, pidFile);
+            Daemon daemon = new Daemon(socket, server, images, sandboxes, metrics, pidFile);
             LOG.info(() -> "berth " + BuildInfo.version() + " serving CRI on unix://" + socket.socket()
                     + ", cgroup " + cgroups.mode().label() + " with the " + driver.configName() + " driver"
                     + (daemon.metrics == null ? ", metrics off" : ", metrics on http://" + metricsAddress.host() + ":"
@@ -203,6 +206,7 @@ public final class Daemon implements AutoCloseable {
         }
         LOG.info("stopping: letting calls in flight finish");
         server.stop(STOP_GRACE);
+        sandboxes.close();
         images.close();
         if (metrics != null) {
             metrics.close();

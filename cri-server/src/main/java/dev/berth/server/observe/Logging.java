@@ -18,6 +18,8 @@ public final class Logging {
     // JUL keeps loggers weakly: hold the ones whose level is set, or the setting is lost.
     private static final Logger GRPC = Logger.getLogger("io.grpc");
     private static final Logger NETTY = Logger.getLogger("io.netty");
+    /** grpc-netty sets SO_KEEPALIVE on every accepted channel; a unix socket has none, and Netty warns per connection. */
+    private static final Logger BOOTSTRAP = Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
 
     private Logging() {}
 
@@ -40,6 +42,7 @@ public final class Logging {
         Level libraries = julLevel == Level.FINEST ? Level.FINEST : Level.INFO.intValue() > julLevel.intValue() ? Level.INFO : julLevel;
         GRPC.setLevel(libraries);
         NETTY.setLevel(libraries);
+        BOOTSTRAP.setLevel(Level.SEVERE);
     }
 
     private static final class OneLine extends Formatter {

@@ -193,7 +193,9 @@ class ContainerSocketTest {
         StatusRuntimeException timeout = assertThrows(StatusRuntimeException.class, () -> pods.runtime.execSync(
                 ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of("sleep", "77")).setTimeout(1).build()));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, timeout.getStatus().getCode());
-        assertFalse(pods.sh(id, "ps -o args").contains("sleep 77"), "the timed-out process was killed");
+        String processes = pods.sh(id, "ps -o stat,args");
+        assertFalse(processes.contains("sleep 77"), "the timed-out process was killed: " + processes);
+        assertFalse(processes.lines().anyMatch(l -> l.startsWith("Z")), "and reaped, not left a zombie: " + processes);
 
         // 16 MiB of output plus the message's own bytes is more than a client takes by default.
         ExecSyncResponse big = pods.runtime.withMaxInboundMessageSize(40 << 20).execSync(ExecSyncRequest.newBuilder()
@@ -322,6 +324,38 @@ class ContainerSocketTest {
         Thread.sleep(500);
         assertTrue(Files.readString(Path.of(pods.status(longRunning).getLogPath())).length() > log.length(), "the log goes on");
         assertEquals(1, pods.runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+    }
+
+    @Test
+    void aPrivilegedContainerGetsEveryCapabilityBerthHoldsAndBidirectionalMountsReachTheHost() throws Exception {
+        PodSandboxConfig pod = pods.pod("priv");
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        run("mount", "--bind", shared.toString(), shared.toString());
+        try {
+            run("mount", "--make-rshared", shared.toString());
+            ContainerConfig c = pods.container("admin", busybox, "sleep", "1000").toBuilder()
+                    .addMounts(Mount.newBuilder().setHostPath(shared.toString()).setContainerPath("/shared")
+                            .setPropagation(dev.berth.cri.api.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL))
+                    .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                            .setPrivileged(true)))
+                    .build();
+            String id = pods.createAndStart(pods.runPod(pod), pod, c);
+            String own = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("CapBnd:")).findFirst()
+                    .orElseThrow().substring(7).strip();
+            assertEquals("CapEff:\t" + own, pods.sh(id, "grep CapEff: /proc/self/status"), "all of Berth's own bounding set");
+
+            pods.sh(id, "mkdir -p /shared/inner && mount -t tmpfs inner /shared/inner && touch /shared/inner/from-container");
+            assertTrue(Files.exists(shared.resolve("inner/from-container")), "a mount made in the container shows on the host");
+            run("umount", shared.resolve("inner").toString());
+        } finally {
+            run("umount", "-l", shared.toString());
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     @Test

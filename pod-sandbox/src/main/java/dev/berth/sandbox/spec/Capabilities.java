@@ -36,13 +36,30 @@ final class Capabilities {
     private Capabilities() {}
 
     static Spec.Capabilities forContainer(Capability request, boolean privileged) {
+        return forContainer(request, privileged, Set.copyOf(ALL));
+    }
+
+    /**
+     * The sets, within what Berth itself may grant ({@code available}, its own bounding set):
+     * "every capability" for privileged or ALL means every one the node lets Berth hold, as
+     * containerd takes its own; a capability named alone that Berth lacks is an error here
+     * rather than an EPERM from capset at start.
+     */
+    static Spec.Capabilities forContainer(Capability request, boolean privileged, Set<String> available) {
         List<String> add = names(request.getAddCapabilitiesList(), "add_capabilities");
         List<String> drop = names(request.getDropCapabilitiesList(), "drop_capabilities");
         List<String> ambient = names(request.getAddAmbientCapabilitiesList(), "add_ambient_capabilities");
         if (ambient.contains("ALL")) {
             throw new SpecException("capabilities.add_ambient_capabilities: \"ALL\" is not allowed; name each capability");
         }
+        for (String cap : add) {
+            if (!cap.equals("ALL") && !available.contains(cap)) {
+                throw new SpecException("capabilities.add_capabilities: " + cap + " is not in Berth's own bounding set on this node "
+                        + "(see CapBnd in /proc/<berth pid>/status), so no container can have it; drop it from the request");
+            }
+        }
         Set<String> granted = new LinkedHashSet<>(privileged || add.contains("ALL") ? ALL : DEFAULT);
+        granted.retainAll(available);
         if (!privileged) {
             if (drop.contains("ALL")) {
                 granted.clear();

@@ -46,6 +46,7 @@ public final class ContainerSpecs {
         boolean hostIpc = sc.getNamespaceOptions().getIpc() == NamespaceMode.NODE
                 || sandbox.podNamespaces().getIpc() == NamespaceMode.NODE;
         ContainerMounts.Result mounts = ContainerMounts.build(config, sandbox, privileged, hostIpc, sc.getReadonlyRootfs());
+        Spec.Capabilities caps = Capabilities.forContainer(sc.getCapabilities(), privileged, host.capabilities());
         Spec.Linux linux = new Spec.Linux(
                 ContainerNamespaces.forContainer(sc.getNamespaceOptions(), sandbox, in.targetPid(), host.unifiedCgroups() && !privileged),
                 null, null,
@@ -53,16 +54,17 @@ public final class ContainerSpecs {
                 cgroupsPath(sandbox, in.containerId()),
                 config.getLinux().hasResources() ? ContainerResources.of(config.getLinux().getResources()) : null,
                 mounts.rootfsPropagation(),
-                SeccompProfiles.forContainer(sc.hasSeccomp() ? sc.getSeccomp() : null, legacySeccompPath(sc), privileged),
+                SeccompProfiles.forContainer(sc.hasSeccomp() ? sc.getSeccomp() : null, legacySeccompPath(sc), privileged,
+                        caps.bounding()),
                 null,
                 ProcPaths.masked(sc, privileged),
                 ProcPaths.readonly(sc, privileged),
                 null);
-        return new Spec(OCI_VERSION, process(in, sc, host), new Spec.Root(in.rootfs().toString(), sc.getReadonlyRootfs()),
+        return new Spec(OCI_VERSION, process(in, sc, host, caps), new Spec.Root(in.rootfs().toString(), sc.getReadonlyRootfs()),
                 null, null, mounts.mounts(), annotations(in), linux);
     }
 
-    private static Spec.Process process(ContainerSpecInput in, LinuxContainerSecurityContext sc, HostFacts host) {
+    private static Spec.Process process(ContainerSpecInput in, LinuxContainerSecurityContext sc, HostFacts host, Spec.Capabilities caps) {
         ContainerConfig config = in.config();
         String hostname = in.sandbox().hostname().isEmpty() ? host.nodeHostname() : in.sandbox().hostname();
         List<String> args = ProcessArgs.of(config, in.image());
@@ -70,7 +72,7 @@ public final class ContainerSpecs {
         String cwd = workingDir(config.getWorkingDir(), in.image().workingDir());
         Spec.User user = ImageUsers.resolve(in.rootfs(), sc, in.image().user());
         return new Spec.Process(config.getTty(), user, args, env, cwd,
-                Capabilities.forContainer(sc.getCapabilities(), sc.getPrivileged()), null, sc.getNoNewPrivs(), oomScoreAdj(config),
+                caps, null, sc.getNoNewPrivs(), oomScoreAdj(config),
                 AppArmorProfiles.forContainer(sc, sc.getPrivileged(), host.apparmorEnabled()), null);
     }
 

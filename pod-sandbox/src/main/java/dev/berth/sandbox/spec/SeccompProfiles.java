@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The seccomp filter of a container, chosen as containerd's CRI plugin does
@@ -33,6 +35,27 @@ public final class SeccompProfiles {
 
     private static final String LOCALHOST_PREFIX = "localhost/";
     private static final Spec.Seccomp RUNTIME_DEFAULT = buildRuntimeDefault();
+    /**
+     * Syscalls the default profile allows only to a container holding the capability (moby's
+     * default.json "includes.caps" rules); an unconditional clone comes with CAP_SYS_ADMIN, which
+     * may make namespaces.
+     */
+    static final Map<String, List<String>> CAPABILITY_SYSCALLS = Map.ofEntries(
+            Map.entry("CAP_SYS_ADMIN", List.of("bpf", "clone", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick",
+                    "lookup_dcookie", "mount", "mount_setattr", "move_mount", "open_tree", "perf_event_open", "quotactl",
+                    "quotactl_fd", "setdomainname", "sethostname", "setns", "syslog", "umount", "umount2", "unshare")),
+            Map.entry("CAP_SYS_BOOT", List.of("reboot")),
+            Map.entry("CAP_SYS_MODULE", List.of("delete_module", "init_module", "finit_module")),
+            Map.entry("CAP_SYS_PACCT", List.of("acct")),
+            Map.entry("CAP_SYS_PTRACE", List.of("kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv",
+                    "process_vm_writev", "ptrace")),
+            Map.entry("CAP_SYS_RAWIO", List.of("iopl", "ioperm")),
+            Map.entry("CAP_SYS_TIME", List.of("settimeofday", "stime", "clock_settime", "clock_settime64")),
+            Map.entry("CAP_SYS_TTY_CONFIG", List.of("vhangup")),
+            Map.entry("CAP_SYS_NICE", List.of("get_mempolicy", "mbind", "set_mempolicy", "set_mempolicy_home_node")),
+            Map.entry("CAP_SYSLOG", List.of("syslog")),
+            Map.entry("CAP_BPF", List.of("bpf")),
+            Map.entry("CAP_PERFMON", List.of("perf_event_open")));
 
     private SeccompProfiles() {}
 
@@ -42,6 +65,17 @@ public final class SeccompProfiles {
      * Privileged containers get null.
      */
     public static Spec.Seccomp forContainer(SecurityProfile profile, String legacyPath, boolean privileged) throws SpecException {
+        return forContainer(profile, legacyPath, privileged, List.of());
+    }
+
+    /**
+     * Like {@link #forContainer(SecurityProfile, String, boolean)} for a container holding
+     * {@code capabilities} (CAP_ names): RuntimeDefault then also allows the syscalls those
+     * capabilities exist for, as containerd's and Docker's profile does (sethostname and mount
+     * with CAP_SYS_ADMIN, ptrace's relatives with CAP_SYS_PTRACE...).
+     */
+    public static Spec.Seccomp forContainer(SecurityProfile profile, String legacyPath, boolean privileged,
+            Collection<String> capabilities) throws SpecException {
         if (privileged) {
             return null;
         }
@@ -54,7 +88,7 @@ public final class SeccompProfiles {
                     + chosen.getProfileType() + "; set it only with type Localhost");
         }
         return switch (chosen.getProfileType()) {
-            case RuntimeDefault -> runtimeDefault();
+            case RuntimeDefault -> runtimeDefault(capabilities);
             case Unconfined -> null;
             case Localhost -> SeccompProfileFile.read(localhostFile(chosen.getLocalhostRef()));
             case UNRECOGNIZED -> throw new SpecException("unknown seccomp profile type " + chosen.getProfileTypeValue()
@@ -65,6 +99,23 @@ public final class SeccompProfiles {
     /** Berth's built-in RuntimeDefault profile. */
     public static Spec.Seccomp runtimeDefault() {
         return RUNTIME_DEFAULT;
+    }
+
+    /** The default profile plus the syscalls of the capabilities held beyond the default set. */
+    static Spec.Seccomp runtimeDefault(Collection<String> capabilities) {
+        List<String> extra = new ArrayList<>();
+        CAPABILITY_SYSCALLS.forEach((cap, names) -> {
+            if (capabilities.contains(cap)) {
+                names.stream().filter(n -> !extra.contains(n)).forEach(extra::add);
+            }
+        });
+        if (extra.isEmpty()) {
+            return RUNTIME_DEFAULT;
+        }
+        List<Spec.Syscall> rules = new ArrayList<>(RUNTIME_DEFAULT.syscalls());
+        rules.add(new Spec.Syscall(List.copyOf(extra), ALLOW, null, List.of()));
+        return new Spec.Seccomp(RUNTIME_DEFAULT.defaultAction(), RUNTIME_DEFAULT.defaultErrnoRet(), RUNTIME_DEFAULT.architectures(),
+                List.copyOf(rules));
     }
 
     /** seccomp_profile_path as a profile; null for "" (unconfined). */

@@ -15,6 +15,8 @@ final class ExecRunner {
     /** berth-shim's exit code when the runtime, not the program, failed; stderr then starts with PREFIX. */
     static final int SHIM_FAILED = 125;
     static final String PREFIX = "berth-shim: ";
+    /** How long berth-shim gets to kill and reap a timed-out program before it is killed itself. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
     private ExecRunner() {}
 
@@ -30,8 +32,13 @@ final class ExecRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut = true;
-                process.destroyForcibly(); // the exec'd program dies with it (PR_SET_PDEATHSIG)
-                process.waitFor();
+                // SIGTERM makes berth-shim SIGKILL the program and reap it (a zombie left in the
+                // container would still show in its process list); SIGKILL only if the shim hangs.
+                process.destroy();
+                if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly(); // the program then dies by PR_SET_PDEATHSIG
+                    process.waitFor();
+                }
             }
             byte[] stderr = err.join();
             int code = process.exitValue();

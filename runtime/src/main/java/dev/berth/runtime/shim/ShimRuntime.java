@@ -52,6 +52,9 @@ public final class ShimRuntime implements ContainerRuntime {
     private final CgroupPlacement cgroups;
     private final Clock clock;
     private final ShimSockets sockets = new ShimSockets(new LinuxSyscalls());
+    private static final int SIGKILL = 9;
+    private static final String OWN_PID_NS = "own_pid_ns";
+
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     /** Containers whose create runs now: their shim may not listen yet, which must not read as "exited". */
     private final Set<String> creating = ConcurrentHashMap.newKeySet();
@@ -102,6 +105,7 @@ public final class ShimRuntime implements ContainerRuntime {
             meta.put("bundle", bundle.toAbsolutePath().toString());
             meta.put("created", clock.instant().toString());
             meta.put("cgroups_path", cgroupsPath);
+            meta.put(OWN_PID_NS, Boolean.toString(ownsPidNamespace(spec)));
             dir.writeMeta(meta);
             ContainerDir.writeAtomic(dir.plan(), plan);
             runCreate(id, dir);
@@ -155,9 +159,30 @@ public final class ShimRuntime implements ContainerRuntime {
 
     @Override
     public void kill(String id, int signal) {
-        String reply = control(existing(id), id, "kill " + signal);
+        ContainerDir dir = existing(id);
+        String reply = control(dir, id, "kill " + signal);
         if (reply != null && !reply.equals("ok")) {
             throw new RuntimeFailureException("cannot signal container " + id + ": " + reply.replaceFirst("^error ", ""));
+        }
+        if (signal == SIGKILL && !ownsPidNamespace(dir)) {
+            // Without a PID namespace of its own the init's death does not take its children
+            // along (host or pod PID namespace): SIGKILL is for every process of the container.
+            CgroupProcesses.killAll(cgroupPaths(id), Duration.ZERO);
+        }
+    }
+
+    /** Whether the spec gives the container a new PID namespace, whose end kills all of it. */
+    private static boolean ownsPidNamespace(Spec spec) {
+        return spec.linux() != null && spec.linux().namespaces() != null
+                && spec.linux().namespaces().stream().anyMatch(n -> "pid".equals(n.type()) && (n.path() == null || n.path().isEmpty()));
+    }
+
+    private static boolean ownsPidNamespace(ContainerDir dir) {
+        try {
+            Map<String, String> meta = dir.readMeta();
+            return meta == null || !"false".equals(meta.get(OWN_PID_NS)); // containers of older daemons: as before
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -183,6 +208,8 @@ public final class ShimRuntime implements ContainerRuntime {
         try {
             Map<String, String> meta = dir.readMeta();
             if (meta != null && meta.containsKey("cgroups_path")) {
+                // Processes the init left behind (its children, in a shared PID namespace) would keep the cgroup busy.
+                CgroupProcesses.killAll(cgroups.paths(meta.get("cgroups_path")), KILL_WAIT);
                 cgroups.destroy(meta.get("cgroups_path"));
             }
         } catch (IOException e) {
