@@ -85,9 +85,54 @@ final class PodFixture implements AutoCloseable {
 
     void start() throws Exception {
         daemon = Daemon.start(config);
+        connect();
+    }
+
+    private void connect() {
         client = new CriChannels(config.grpc().socket());
         runtime = RuntimeServiceGrpc.newBlockingStub(client.channel());
         images = ImageServiceGrpc.newBlockingStub(client.channel());
+    }
+
+    /** Runs the daemon as a child JVM (the same config), so a test can kill -9 it; returns when it answers. */
+    Process startProcess() throws Exception {
+        Path toml = dir.resolve("berth.toml");
+        Files.writeString(toml, """
+                root = "%s"
+                state = "%s"
+                [grpc]
+                socket = "%s"
+                [metrics]
+                address = "127.0.0.1:0"
+                [cgroup]
+                driver = "cgroupfs"
+                [cni]
+                conf_dirs = ["%s"]
+                netns_dir = "%s"
+                cache_dir = "%s"
+                write_default_config = false
+                [image]
+                config_path = "%s"
+                """.formatted(config.root(), config.state(), config.grpc().socket(), TestConfigs.confDir(dir),
+                config.cni().netnsDirUnder(config.state()), config.cni().cacheDirUnder(config.root()), TestConfigs.certsDir(dir)));
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.berth.server.cli.BerthCommand", "daemon", "--config", toml.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon-process.log").toFile()).start();
+        connect();
+        Instant end = Instant.now().plusSeconds(30);
+        while (true) {
+            try {
+                runtime.version(dev.berth.cri.api.v1.VersionRequest.getDefaultInstance());
+                return process;
+            } catch (io.grpc.StatusRuntimeException notYet) {
+                if (!process.isAlive() || Instant.now().isAfter(end)) {
+                    throw new IllegalStateException("the daemon process did not answer: "
+                            + Files.readString(dir.resolve("daemon-process.log")), notYet);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Stops the daemon the way SIGTERM does; shims and containers keep running. */
