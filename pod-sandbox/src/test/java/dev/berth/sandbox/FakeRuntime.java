@@ -4,6 +4,7 @@ import dev.berth.runtime.AttachSession;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerState;
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.ContainerUsage;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.ExecProcess;
 import dev.berth.runtime.ExecResult;
@@ -143,6 +144,13 @@ final class FakeRuntime implements ContainerRuntime {
     @Override
     public List<Path> cgroupPaths(String id) {
         return List.of();
+    }
+
+    /** Fixed numbers: no cgroups here. */
+    @Override
+    public ContainerUsage usage(String id) {
+        state(id);
+        return new ContainerUsage(Instant.EPOCH, 1_000_000L, 4096L, 8192L, 2048L, 10L, 1L, 0L, 1L);
     }
 
     static RuntimeFailureException failure(String message) {

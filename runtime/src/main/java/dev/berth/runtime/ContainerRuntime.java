@@ -57,4 +57,7 @@ public interface ContainerRuntime {
 
     /** The container's cgroup directories, one per hierarchy: where its usage is read (the stats hook). */
     List<Path> cgroupPaths(String id);
+
+    /** The container's resource usage from its cgroups; NoSuchContainerException for an unknown id. */
+    ContainerUsage usage(String id);
 }

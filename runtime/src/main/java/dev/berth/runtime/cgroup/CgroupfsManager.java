@@ -28,6 +28,7 @@ final class CgroupfsManager implements Cgroups {
     private final CgroupTree tree;
     private final V1Settings v1;
     private final V2Settings v2;
+    private final UsageReader usage;
 
     CgroupfsManager(CgroupLayout layout, CgroupFs fs, CgroupTree.Sleeper sleeper) {
         if (!layout.hasCgroups()) {
@@ -38,6 +39,7 @@ final class CgroupfsManager implements Cgroups {
         this.tree = new CgroupTree(files, sleeper);
         this.v1 = new V1Settings(files);
         this.v2 = new V2Settings(files);
+        this.usage = new UsageReader(layout, fs);
     }
 
     @Override
@@ -91,6 +93,11 @@ final class CgroupfsManager implements Cgroups {
     @Override
     public List<Path> paths(String cgroupsPath) {
         return existing(CgroupPath.parse(cgroupsPath));
+    }
+
+    @Override
+    public CgroupUsage usage(String cgroupsPath) {
+        return usage.read(CgroupPath.parse(cgroupsPath));
     }
 
     @Override

@@ -41,5 +41,11 @@ public interface Cgroups {
     /** The directories of an existing cgroup (for exec to join), without creating anything. */
     List<Path> paths(String cgroupsPath);
 
+    /**
+     * The cgroup's resource usage now, each controller read where the layout has it. Missing files
+     * (a controller the host lacks, a cgroup already gone) read as 0; other read errors throw.
+     */
+    CgroupUsage usage(String cgroupsPath);
+
     CgroupLayout layout();
 }

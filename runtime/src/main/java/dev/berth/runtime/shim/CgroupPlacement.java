@@ -1,5 +1,6 @@
 package dev.berth.runtime.shim;
 
+import dev.berth.runtime.cgroup.CgroupUsage;
 import dev.berth.runtime.oci.Spec;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,9 @@ public interface CgroupPlacement {
 
     /** Removes the cgroup; one that is gone already is fine. */
     void destroy(String cgroupsPath);
+
+    /** The cgroup's resource usage now; numbers the host cannot tell are 0. */
+    CgroupUsage usage(String cgroupsPath);
 
     /** Whether the host has only the unified (v2) hierarchy. */
     boolean unified();
@@ -40,6 +44,11 @@ public interface CgroupPlacement {
 
             @Override
             public void destroy(String cgroupsPath) {}
+
+            @Override
+            public CgroupUsage usage(String cgroupsPath) {
+                return CgroupUsage.NONE;
+            }
 
             @Override
             public boolean unified() {

@@ -1,6 +1,7 @@
 package dev.berth.runtime.shim;
 
 import dev.berth.runtime.cgroup.CgroupLayout;
+import dev.berth.runtime.cgroup.CgroupUsage;
 import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.oci.Spec;
 import java.nio.file.Path;
@@ -32,6 +33,11 @@ public final class ManagedCgroups implements CgroupPlacement {
     @Override
     public void destroy(String cgroupsPath) {
         cgroups.destroy(cgroupsPath);
+    }
+
+    @Override
+    public CgroupUsage usage(String cgroupsPath) {
+        return cgroups.usage(cgroupsPath);
     }
 
     @Override

@@ -4,12 +4,14 @@ import dev.berth.runtime.AttachSession;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerState;
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.ContainerUsage;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.ExecProcess;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.NoSuchContainerException;
 import dev.berth.runtime.RuntimeFailureException;
+import dev.berth.runtime.cgroup.CgroupUsage;
 import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.oci.SpecFiles;
@@ -331,6 +333,14 @@ public final class ShimRuntime implements ContainerRuntime {
     @Override
     public List<Path> cgroupPaths(String id) {
         return cgroups.paths(cgroupsPathOf(id));
+    }
+
+    /** Stamped once the cgroups are read, so the time goes with the numbers (kubelet divides by it for rates). */
+    @Override
+    public ContainerUsage usage(String id) {
+        CgroupUsage u = cgroups.usage(cgroupsPathOf(id));
+        return new ContainerUsage(clock.instant(), u.cpuUsageNanos(), u.memoryWorkingSetBytes(), u.memoryUsageBytes(),
+                u.memoryRssBytes(), u.memoryPageFaults(), u.memoryMajorPageFaults(), u.swapUsageBytes(), u.processes());
     }
 
     private String cgroupsPathOf(String id) {

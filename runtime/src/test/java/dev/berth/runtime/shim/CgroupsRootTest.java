@@ -2,10 +2,14 @@ package dev.berth.runtime.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.runtime.ContainerUsage;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.ExitStatus;
+import dev.berth.runtime.NoSuchContainerException;
 import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.cgroup.CgroupsFactory;
@@ -14,6 +18,7 @@ import dev.berth.runtime.oci.SpecFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -91,12 +96,16 @@ class CgroupsRootTest {
 
     /** Creates and starts a container limited to 8 MiB of memory and no swap. */
     private void startWithSmallMemoryLimit(String id, List<String> args) throws Exception {
+        long limit = 8L << 20;
+        // swap = limit: no swap to escape to (skipped on hosts that do not account swap).
+        start(id, args, new Spec.Resources(new Spec.Memory(limit, null, limit, null, null), null, null, null, null));
+    }
+
+    /** Creates and starts a container in {@code <parent>/<id>} with the given limits (null: none). */
+    private void start(String id, List<String> args, Spec.Resources resources) throws Exception {
         Path bundle = TestBundles.bundle(dir, id, args);
         Spec spec = SpecFiles.read(bundle);
         Spec.Linux l = spec.linux();
-        long limit = 8L << 20;
-        // swap = limit: no swap to escape to (skipped on hosts that do not account swap).
-        Spec.Resources resources = new Spec.Resources(new Spec.Memory(limit, null, limit, null, null), null, null, null, null);
         SpecFiles.write(bundle, new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), null, spec.mounts(), null,
                 new Spec.Linux(l.namespaces(), null, null, null, parent + "/" + id, resources, null, null, null, l.maskedPaths(),
                         l.readonlyPaths(), null)));
@@ -121,5 +130,27 @@ class CgroupsRootTest {
         ExitStatus exit = runtime.exit("killed").get(20, TimeUnit.SECONDS);
         assertEquals(137, exit.code());
         assertFalse(exit.oomKilled(), "not an OOM kill: " + exit);
+    }
+
+    @Test
+    void usageOfARunningContainerShowsItsCpuMemoryAndProcesses() throws Exception {
+        // An 8 MiB string in a shell variable is anonymous memory; the loop burns a little CPU. sleep is
+        // not the last command, else the shell would exec it and its memory would go.
+        start("use", List.of("sh", "-c", "x=$(head -c 8388608 /dev/zero | tr '\\0' a); i=0;"
+                + " while [ $i -lt 20000 ]; do i=$((i+1)); done; touch /tmp/ready; sleep 1000; echo ${#x}"), null);
+        Spec.Process wait = SpecFiles.read(dir.resolve("use")).process();
+        wait = new Spec.Process(false, wait.user(), List.of("sh", "-c", "while [ ! -e /tmp/ready ]; do sleep 1; done"), wait.env(),
+                "/", wait.capabilities(), null, wait.noNewPrivileges(), null, null, null);
+        // Waits inside the container until the init has done its work; the timeout only bounds a broken run.
+        assertEquals(0, runtime.execSync("use", wait, Duration.ofSeconds(60), 1024).exitCode());
+
+        ContainerUsage usage = runtime.usage("use");
+        assertNotNull(usage.timestamp());
+        assertTrue(usage.cpuUsageNanos() > 0, "cpu used: " + usage);
+        assertTrue(usage.memoryWorkingSetBytes() > 0, "memory in use: " + usage);
+        assertTrue(usage.memoryRssBytes() > 0, "the string is anonymous memory: " + usage);
+        assertTrue(usage.memoryUsageBytes() >= usage.memoryWorkingSetBytes(), "usage includes the working set: " + usage);
+        assertTrue(usage.processes() >= 1, "the init at least: " + usage);
+        assertThrows(NoSuchContainerException.class, () -> runtime.usage("no-such-container"));
     }
 }
