@@ -15,8 +15,11 @@ public interface ContainerImages {
     /** The image a reference (tag, digest reference or id) names, or empty. */
     Optional<ImageInfo> find(String reference);
 
-    /** Makes the container's writable layer over the image and mounts the rootfs on {@code target}. */
-    void mountRootfs(String containerId, String imageId, Path target);
+    /**
+     * Makes the container's writable layer over the image and mounts the rootfs on {@code target};
+     * returns the writable layer's directory (what the container's writes cost, for stats).
+     */
+    Path mountRootfs(String containerId, String imageId, Path target);
 
     /** Unmounts {@code target} when mounted and drops the container's layer; unknown ids and targets are fine. */
     void releaseRootfs(String containerId, Path target);
@@ -29,7 +32,7 @@ public interface ContainerImages {
         }
 
         @Override
-        public void mountRootfs(String containerId, String imageId, Path target) {
+        public Path mountRootfs(String containerId, String imageId, Path target) {
             throw new IllegalStateException("no image store");
         }
 

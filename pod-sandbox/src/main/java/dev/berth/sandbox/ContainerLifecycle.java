@@ -20,10 +20,12 @@ final class ContainerLifecycle {
 
     private final SandboxEnv env;
     private final ContainerExits exits;
+    private final ContainerStatsQueries stats;
 
-    ContainerLifecycle(SandboxEnv env, ContainerExits exits) {
+    ContainerLifecycle(SandboxEnv env, ContainerExits exits, ContainerStatsQueries stats) {
         this.env = env;
         this.exits = exits;
+        this.stats = stats;
     }
 
     void start(ContainerRecord record) {
@@ -100,6 +102,7 @@ final class ContainerLifecycle {
         FileTrees.deleteTree(env.containerBundleOf(id));
         env.containers().remove(id);
         env.containerNames().release(record.reservedName(), id);
+        stats.forget(record);
         env.events().publish(ContainerEventsOf.container(env, record, ContainerEventType.CONTAINER_DELETED_EVENT));
     }
 }

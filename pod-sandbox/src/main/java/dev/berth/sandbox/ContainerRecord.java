@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param exitCode, reason, message the exit as seen (reason Completed, Error or OOMKilled)
  * @param logPath the CRI log file (absolute), or "" when kubelet asked for none
  * @param stopSignal the signal StopContainer sends first (request, else image STOPSIGNAL, else SIGTERM)
+ * @param writableLayer the directory holding the container's writes to its rootfs (its size is in stats), or ""
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerRecord(
@@ -45,7 +46,8 @@ public record ContainerRecord(
         boolean tty,
         boolean stdin,
         boolean stdinOnce,
-        int stopSignal) implements StoredRecord {
+        int stopSignal,
+        String writableLayer) implements StoredRecord {
 
     public static final int FORMAT = 1;
 
@@ -66,6 +68,7 @@ public record ContainerRecord(
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         logPath = Objects.requireNonNullElse(logPath, "");
+        writableLayer = Objects.requireNonNullElse(writableLayer, "");
     }
 
     boolean started() {
@@ -79,12 +82,12 @@ public record ContainerRecord(
     ContainerRecord withStartedAt(long nanos) {
         return new ContainerRecord(version, id, sandboxId, name, attempt, reservedName, image, imageId, imageRef, createdAtNanos,
                 nanos, finishedAtNanos, exitCode, reason, message, labels, annotations, mounts, logPath, tty, stdin, stdinOnce,
-                stopSignal);
+                stopSignal, writableLayer);
     }
 
     ContainerRecord withExit(long finishedAt, int code, String exitReason, String exitMessage) {
         return new ContainerRecord(version, id, sandboxId, name, attempt, reservedName, image, imageId, imageRef, createdAtNanos,
                 startedAtNanos, finishedAt, code, exitReason, exitMessage, labels, annotations, mounts, logPath, tty, stdin,
-                stdinOnce, stopSignal);
+                stdinOnce, stopSignal, writableLayer);
     }
 }

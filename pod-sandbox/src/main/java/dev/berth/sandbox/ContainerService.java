@@ -3,6 +3,8 @@ package dev.berth.sandbox;
 import dev.berth.cri.api.v1.Container;
 import dev.berth.cri.api.v1.ContainerConfig;
 import dev.berth.cri.api.v1.ContainerFilter;
+import dev.berth.cri.api.v1.ContainerStats;
+import dev.berth.cri.api.v1.ContainerStatsFilter;
 import dev.berth.cri.api.v1.ContainerStatus;
 import dev.berth.cri.api.v1.LinuxContainerResources;
 import dev.berth.cri.api.v1.PodSandboxConfig;
@@ -27,11 +29,13 @@ public final class ContainerService {
     private final CreateContainer create;
     private final ContainerLifecycle lifecycle;
     private final ContainerExecs execs;
+    private final ContainerStatsQueries stats;
 
     ContainerService(SandboxEnv env, ContainerExits exits) {
         this.env = env;
         this.create = new CreateContainer(env);
-        this.lifecycle = new ContainerLifecycle(env, exits);
+        this.stats = new ContainerStatsQueries(env);
+        this.lifecycle = new ContainerLifecycle(env, exits, stats);
         this.execs = new ContainerExecs(env);
     }
 
@@ -89,6 +93,16 @@ public final class ContainerService {
                         .thenComparing(v -> v.record().id()))
                 .map(ContainerProtos::container)
                 .toList();
+    }
+
+    /** CPU, memory, swap and writable-layer usage of one container; NOT_FOUND once its cgroup is gone. */
+    public ContainerStats stats(String idOrPrefix) {
+        return stats.stats(record(resolve(idOrPrefix)));
+    }
+
+    /** Usage of every matching container that still has a cgroup. */
+    public List<ContainerStats> listStats(ContainerStatsFilter filter) {
+        return stats.list(filter);
     }
 
     public void updateResources(String idOrPrefix, LinuxContainerResources resources) {

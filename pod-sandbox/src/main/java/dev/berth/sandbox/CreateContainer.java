@@ -82,8 +82,8 @@ final class CreateContainer {
         Path logPath = ContainerLogs.path(sandbox, config);
         try (Steps steps = new Steps("create container " + name + " (" + id + ")")) {
             steps.run("make the bundle directory", () -> Files.createDirectories(rootfs), dir -> FileTrees.deleteTree(bundle));
-            steps.run("mount the rootfs", () -> env.images().mountRootfs(id, image.id(), rootfs),
-                    () -> env.images().releaseRootfs(id, rootfs));
+            Path writableLayer = steps.run("mount the rootfs", () -> env.images().mountRootfs(id, image.id(), rootfs),
+                    upper -> env.images().releaseRootfs(id, rootfs));
             Spec spec = steps.run("build the OCI spec", () -> buildSpec(id, sandbox, pausePid, config, defaults, rootfs, imageName),
                     s -> {});
             steps.run("write config.json", () -> {
@@ -95,7 +95,8 @@ final class CreateContainer {
             ContainerRecord record = new ContainerRecord(ContainerRecord.FORMAT, id, sandbox.id(), config.getMetadata().getName(),
                     config.getMetadata().getAttempt(), name, imageName, image.id(), image.ref(), env.nowNanos(), 0, 0, 0, "", "",
                     config.getLabelsMap(), config.getAnnotationsMap(), ContainerMountRecords.of(config.getMountsList()),
-                    logPath == null ? "" : logPath.toString(), config.getTty(), config.getStdin(), config.getStdinOnce(), stopSignal);
+                    logPath == null ? "" : logPath.toString(), config.getTty(), config.getStdin(), config.getStdinOnce(), stopSignal,
+                    writableLayer.toString());
             steps.run("record the container", () -> env.containers().put(record), () -> env.containers().remove(id));
             steps.commit();
             env.events().publish(ContainerEventsOf.container(env, record, ContainerEventType.CONTAINER_CREATED_EVENT));

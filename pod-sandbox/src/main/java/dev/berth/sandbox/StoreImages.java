@@ -28,9 +28,10 @@ public final class StoreImages implements ContainerImages {
     }
 
     @Override
-    public void mountRootfs(String containerId, String imageId, Path target) {
-        images.prepareRootfs(containerId, imageId);
+    public Path mountRootfs(String containerId, String imageId, Path target) {
+        Path upper = images.prepareRootfs(containerId, imageId).upperDir();
         images.mountRootfs(containerId, target);
+        return upper;
     }
 
     @Override

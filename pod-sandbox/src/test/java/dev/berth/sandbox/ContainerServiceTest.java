@@ -182,6 +182,23 @@ class ContainerServiceTest {
     }
 
     @Test
+    void statsGiveUsageAndACpuRateFromTwoReadings() {
+        String a = containers.create(podId, config("a"), pod);
+        String b = containers.create(podId, config("b"), pod);
+        runtime.cpu.put(a, new long[] {100, 5_000_000_000L});
+        assertFalse(containers.stats(a).getCpu().hasUsageNanoCores(), "one reading has no rate");
+        runtime.cpu.put(a, new long[] {102, 6_000_000_000L});
+        var stats = containers.stats(a);
+        assertEquals(500_000_000L, stats.getCpu().getUsageNanoCores().getValue(), "1 s of CPU in 2 s is half a core");
+        assertEquals(6_000_000_000L, stats.getCpu().getUsageCoreNanoSeconds().getValue());
+        assertEquals(4096L, stats.getMemory().getWorkingSetBytes().getValue());
+        assertEquals(List.of(b), containers.listStats(dev.berth.cri.api.v1.ContainerStatsFilter.newBuilder()
+                .putLabelSelector("tier", "b").build()).stream().map(s -> s.getAttributes().getId()).toList());
+        containers.remove(a);
+        assertEquals(List.of(b), containers.listStats(null).stream().map(s -> s.getAttributes().getId()).toList());
+    }
+
+    @Test
     void stoppingAndRemovingTheSandboxTakesItsContainers() {
         String id = containers.create(podId, config("app"), pod);
         containers.start(id);

@@ -24,11 +24,12 @@ final class FakeImages implements ContainerImages {
     }
 
     @Override
-    public synchronized void mountRootfs(String containerId, String imageId, Path target) {
+    public synchronized Path mountRootfs(String containerId, String imageId, Path target) {
         calls.add("mount " + containerId);
         try {
             Files.createDirectories(target.resolve("etc"));
             Files.writeString(target.resolve("etc/passwd"), "root:x:0:0::/:/bin/sh\n");
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

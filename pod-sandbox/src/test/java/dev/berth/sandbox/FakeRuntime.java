@@ -146,12 +146,16 @@ final class FakeRuntime implements ContainerRuntime {
         return List.of();
     }
 
-    /** Fixed numbers: no cgroups here. */
+    /** Fixed memory; CPU as set by {@link #cpu} (no cgroups here). */
     @Override
     public ContainerUsage usage(String id) {
         state(id);
-        return new ContainerUsage(Instant.EPOCH, 1_000_000L, 4096L, 8192L, 2048L, 10L, 1L, 0L, 1L);
+        long[] c = cpu.getOrDefault(id, new long[] {0, 1_000_000L});
+        return new ContainerUsage(Instant.ofEpochSecond(c[0]), c[1], 4096L, 8192L, 2048L, 10L, 1L, 0L, 1L);
     }
+
+    /** CPU readings per container: {epoch second, nanoseconds used}. */
+    final Map<String, long[]> cpu = new ConcurrentHashMap<>();
 
     static RuntimeFailureException failure(String message) {
         return new RuntimeFailureException(message);

@@ -1,12 +1,16 @@
 package dev.berth.server.rpc;
 
 import com.google.protobuf.ByteString;
+import dev.berth.cri.api.v1.ContainerStatsRequest;
+import dev.berth.cri.api.v1.ContainerStatsResponse;
 import dev.berth.cri.api.v1.ContainerStatusRequest;
 import dev.berth.cri.api.v1.ContainerStatusResponse;
 import dev.berth.cri.api.v1.CreateContainerRequest;
 import dev.berth.cri.api.v1.CreateContainerResponse;
 import dev.berth.cri.api.v1.ExecSyncRequest;
 import dev.berth.cri.api.v1.ExecSyncResponse;
+import dev.berth.cri.api.v1.ListContainerStatsRequest;
+import dev.berth.cri.api.v1.ListContainerStatsResponse;
 import dev.berth.cri.api.v1.ListContainersRequest;
 import dev.berth.cri.api.v1.ListContainersResponse;
 import dev.berth.cri.api.v1.RemoveContainerRequest;
@@ -69,6 +73,16 @@ public final class ContainerRpcs {
     public ListContainersResponse list(ListContainersRequest request) {
         return ListContainersResponse.newBuilder()
                 .addAllContainers(containers.list(request.hasFilter() ? request.getFilter() : null))
+                .build();
+    }
+
+    public ContainerStatsResponse stats(ContainerStatsRequest request) {
+        return ContainerStatsResponse.newBuilder().setStats(containers.stats(request.getContainerId())).build();
+    }
+
+    public ListContainerStatsResponse listStats(ListContainerStatsRequest request) {
+        return ListContainerStatsResponse.newBuilder()
+                .addAllStats(containers.listStats(request.hasFilter() ? request.getFilter() : null))
                 .build();
     }
 

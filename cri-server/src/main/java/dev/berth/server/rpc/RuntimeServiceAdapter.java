@@ -1,6 +1,8 @@
 package dev.berth.server.rpc;
 
 import dev.berth.cri.api.v1.ContainerEventResponse;
+import dev.berth.cri.api.v1.ContainerStatsRequest;
+import dev.berth.cri.api.v1.ContainerStatsResponse;
 import dev.berth.cri.api.v1.ContainerStatusRequest;
 import dev.berth.cri.api.v1.ContainerStatusResponse;
 import dev.berth.cri.api.v1.CreateContainerRequest;
@@ -8,6 +10,8 @@ import dev.berth.cri.api.v1.CreateContainerResponse;
 import dev.berth.cri.api.v1.ExecSyncRequest;
 import dev.berth.cri.api.v1.ExecSyncResponse;
 import dev.berth.cri.api.v1.GetEventsRequest;
+import dev.berth.cri.api.v1.ListContainerStatsRequest;
+import dev.berth.cri.api.v1.ListContainerStatsResponse;
 import dev.berth.cri.api.v1.ListContainersRequest;
 import dev.berth.cri.api.v1.ListContainersResponse;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
@@ -147,6 +151,16 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
         Unary.answer(request, response, containers::execSync);
+    }
+
+    @Override
+    public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> response) {
+        Unary.answer(request, response, containers::stats);
+    }
+
+    @Override
+    public void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> response) {
+        Unary.answer(request, response, containers::listStats);
     }
 
     /** Runs a unary handler; exceptions become statuses in the interceptor. */

@@ -181,7 +181,7 @@ class ContainerSocketTest {
     }
 
     @Test
-    void execSyncReturnsOutputAndExitCodeKillsOnTimeoutAndCapsOutput() throws Exception {
+    void execSyncReturnsOutputAndExitCodeKillsOnTimeoutAndCapsOutputAndStatsCountUsage() throws Exception {
         PodSandboxConfig pod = pods.pod("exec");
         String id = pods.createAndStart(pods.runPod(pod), pod, pods.container("c", busybox, "sleep", "1000"));
 
@@ -196,6 +196,16 @@ class ContainerSocketTest {
         String processes = pods.sh(id, "ps -o stat,args");
         assertFalse(processes.contains("sleep 77"), "the timed-out process was killed: " + processes);
         assertFalse(processes.lines().anyMatch(l -> l.startsWith("Z")), "and reaped, not left a zombie: " + processes);
+
+        pods.sh(id, "head -c 1048576 /dev/zero > /tmp/blob");
+        dev.berth.cri.api.v1.ContainerStats stats = pods.runtime.containerStats(
+                dev.berth.cri.api.v1.ContainerStatsRequest.newBuilder().setContainerId(id).build()).getStats();
+        assertEquals(id, stats.getAttributes().getId());
+        assertTrue(stats.getCpu().getUsageCoreNanoSeconds().getValue() > 0, stats.toString());
+        assertTrue(stats.getMemory().getWorkingSetBytes().getValue() > 0, stats.toString());
+        assertTrue(stats.getWritableLayer().getUsedBytes().getValue() >= 1048576, "the written file counts: " + stats);
+        assertEquals(List.of(id), pods.runtime.listContainerStats(dev.berth.cri.api.v1.ListContainerStatsRequest.getDefaultInstance())
+                .getStatsList().stream().map(x -> x.getAttributes().getId()).toList());
 
         // 16 MiB of output plus the message's own bytes is more than a client takes by default.
         ExecSyncResponse big = pods.runtime.withMaxInboundMessageSize(40 << 20).execSync(ExecSyncRequest.newBuilder()
@@ -265,6 +275,45 @@ class ContainerSocketTest {
         StatusRuntimeException notReady = assertThrows(StatusRuntimeException.class,
                 () -> pods.create(podId, pod, pods.container("late", busybox, "true")));
         assertEquals(Status.Code.FAILED_PRECONDITION, notReady.getStatus().getCode());
+    }
+
+    @Test
+    void subscribersGetEveryLifecycleEventInOrder() throws Exception {
+        java.util.concurrent.BlockingQueue<dev.berth.cri.api.v1.ContainerEventResponse> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        io.grpc.Context.CancellableContext subscription = io.grpc.Context.current().withCancellation();
+        subscription.run(() -> dev.berth.cri.api.v1.RuntimeServiceGrpc.newStub(pods.client.channel()).getContainerEvents(
+                dev.berth.cri.api.v1.GetEventsRequest.getDefaultInstance(), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(dev.berth.cri.api.v1.ContainerEventResponse event) {
+                        seen.add(event);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                }));
+        try {
+            Thread.sleep(200); // the subscription is in place before the first event
+            PodSandboxConfig pod = pods.pod("events");
+            String podId = pods.runPod(pod);
+            String id = pods.createAndStart(podId, pod, pods.container("c", busybox, "true"));
+            pods.awaitState(id, ContainerState.CONTAINER_EXITED, Duration.ofSeconds(20));
+            pods.runtime.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+            List<String> events = new java.util.ArrayList<>();
+            while (events.size() < 6) {
+                var e = seen.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                if (e == null) {
+                    break;
+                }
+                events.add((e.getContainerId().equals(podId) ? "pod " : "container ") + e.getContainerEventType());
+            }
+            assertEquals(List.of("pod CONTAINER_CREATED_EVENT", "pod CONTAINER_STARTED_EVENT", "container CONTAINER_CREATED_EVENT",
+                    "container CONTAINER_STARTED_EVENT", "container CONTAINER_STOPPED_EVENT", "container CONTAINER_DELETED_EVENT"), events);
+        } finally {
+            subscription.cancel(null);
+        }
     }
 
     @Test
