@@ -338,6 +338,12 @@ class ContainerSocketTest {
             // never made: nothing left either
         }
         assertEquals(pods.create(podId, pod, pods.container("x", busybox, "true")).length(), 64, "the name is free again");
+
+        // The next attempt of the pod while the old one's container still holds the name: kubelet must remove it first.
+        PodSandboxConfig next = pod.toBuilder().setMetadata(pod.getMetadata().toBuilder().setAttempt(1)).build();
+        String nextId = pods.runPod(next);
+        assertCode(Status.Code.ALREADY_EXISTS, "remove that container first", () -> pods.create(nextId, next,
+                pods.container("x", busybox, "true")));
     }
 
     private static void assertCode(Status.Code code, String inMessage, org.junit.jupiter.api.function.Executable call) {
