@@ -2,6 +2,8 @@ package dev.berth.sandbox;
 
 import dev.berth.cri.api.v1.ContainerState;
 import dev.berth.cri.api.v1.LinuxContainerResources;
+import dev.berth.runtime.AttachSession;
+import dev.berth.runtime.ExecProcess;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.NoSuchContainerException;
 import dev.berth.runtime.RuntimeFailureException;
@@ -36,6 +38,34 @@ final class ContainerExecs {
             throw SandboxException.containerNotFound(record.id());
         } catch (RuntimeFailureException e) {
             throw new SandboxException(SandboxException.Kind.INTERNAL, "exec in container " + record.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the command for a streaming exec: the container's user, env, cwd and security settings, a terminal if asked. */
+    ExecProcess startExec(ContainerRecord record, List<String> command, boolean tty) {
+        if (command.isEmpty()) {
+            throw SandboxException.invalid("exec into container " + record.id() + " has an empty command");
+        }
+        requireRunning(record, "exec into it");
+        Spec.Process p = containerProcess(record);
+        Spec.Process process = new Spec.Process(tty, p.user(), List.copyOf(command), p.env(), p.cwd(), p.capabilities(), p.rlimits(),
+                p.noNewPrivileges(), p.oomScoreAdj(), p.apparmorProfile(), p.selinuxLabel());
+        try {
+            return env.runtime().exec(record.id(), process);
+        } catch (NoSuchContainerException e) {
+            throw SandboxException.containerNotFound(record.id());
+        } catch (RuntimeFailureException e) {
+            throw new SandboxException(SandboxException.Kind.INTERNAL, "exec in container " + record.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Connects to the running container's stdio through its shim. */
+    AttachSession attach(ContainerRecord record) {
+        requireRunning(record, "attach to it");
+        try {
+            return env.runtime().attach(record.id());
+        } catch (java.io.IOException | RuntimeFailureException e) {
+            throw new SandboxException(SandboxException.Kind.INTERNAL, "cannot attach to container " + record.id() + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.berth.cri.api.v1.ContainerStatsFilter;
 import dev.berth.cri.api.v1.ContainerStatus;
 import dev.berth.cri.api.v1.LinuxContainerResources;
 import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.runtime.AttachSession;
+import dev.berth.runtime.ExecProcess;
 import dev.berth.runtime.ExecResult;
 import java.time.Duration;
 import java.util.Comparator;
@@ -118,6 +120,36 @@ public final class ContainerService {
     /** Runs {@code command} in the running container to its end (or the timeout; zero = none). */
     public ExecResult execSync(String idOrPrefix, List<String> command, Duration timeout) {
         return execs.execSync(record(resolve(idOrPrefix)), command, timeout, EXEC_SYNC_OUTPUT_LIMIT);
+    }
+
+    /** Starts {@code command} in the running container for a streaming exec; the caller owns the process. */
+    public ExecProcess startExec(String idOrPrefix, List<String> command, boolean tty) {
+        return execs.startExec(record(resolve(idOrPrefix)), command, tty);
+    }
+
+    /** Attaches to the running container's stdio; closing the session detaches. */
+    public AttachSession attach(String idOrPrefix) {
+        return execs.attach(record(resolve(idOrPrefix)));
+    }
+
+    /** Whether the container was created with stdin kept open (attach may only write stdin then). */
+    public boolean hasStdin(String idOrPrefix) {
+        return record(resolve(idOrPrefix)).stdin();
+    }
+
+    /** Completes with the container's exit code once it has exited. */
+    public java.util.concurrent.CompletableFuture<Integer> exitCode(String idOrPrefix) {
+        return env.runtime().exit(resolve(idOrPrefix)).thenApply(dev.berth.runtime.ExitStatus::code);
+    }
+
+    /** Fails unless the container exists and runs (streaming requests check before they hand out a URL). */
+    public void requireRunning(String idOrPrefix) {
+        ContainerRecord record = record(resolve(idOrPrefix));
+        dev.berth.cri.api.v1.ContainerState state = ContainerStates.of(env, record).state();
+        if (state != dev.berth.cri.api.v1.ContainerState.CONTAINER_RUNNING) {
+            throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "container " + record.id() + " is "
+                    + StateNames.of(state) + "; it must be running");
+        }
     }
 
     /** Stops every container of the sandbox at once (SIGKILL), as StopPodSandbox must. */

@@ -114,6 +114,20 @@ public final class SandboxService {
         return queries.status(resolve(idOrPrefix));
     }
 
+    /**
+     * The pod's network namespace for port-forward: empty for a host-network pod (dial the node's
+     * localhost); fails unless the sandbox is ready.
+     */
+    public java.util.Optional<java.nio.file.Path> networkNamespaceOf(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        SandboxRecord record = env.store().get(id).orElseThrow(() -> SandboxException.notFound(id));
+        if (status(id).getState() != dev.berth.cri.api.v1.PodSandboxState.SANDBOX_READY) {
+            throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "pod sandbox " + id + " is not ready");
+        }
+        return record.netnsPath() == null || record.netnsPath().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(java.nio.file.Path.of(record.netnsPath()));
+    }
+
     /** What a verbose PodSandboxStatus adds: pause pid, handler, netns, OCI spec (JSON under "info"). */
     public java.util.Map<String, String> verboseInfo(String idOrPrefix) {
         String id = resolve(idOrPrefix);

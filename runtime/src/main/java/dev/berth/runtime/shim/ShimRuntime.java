@@ -232,7 +232,7 @@ public final class ShimRuntime implements ContainerRuntime {
             Path bundle = meta == null ? null : Path.of(meta.getOrDefault("bundle", "/"));
             Instant created = meta == null ? Instant.EPOCH : Instant.parse(meta.getOrDefault("created", Instant.EPOCH.toString()));
             ExitStatus exit = dir.exit();
-            if (exit == null && !ShimControl.listening(sockets, dir.socket())) {
+            if (exit == null && !watchedAlive(id) && !ShimControl.listening(sockets, dir.socket())) {
                 exit = exit(id).join(); // the shim is gone: its exit file, or the record of its death
             }
             if (exit != null) {
@@ -243,6 +243,15 @@ public final class ShimRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the state of container " + id, e);
         }
+    }
+
+    /**
+     * An exit watcher still waiting holds a connection the shim answers only when it exits: as
+     * long as it waits the shim lives, and probing its socket (a connect per status call) is not needed.
+     */
+    private boolean watchedAlive(String id) {
+        CompletableFuture<ExitStatus> watcher = exits.get(id);
+        return watcher != null && !watcher.isDone();
     }
 
     @Override
