@@ -41,6 +41,10 @@ public final class ContainerService {
         this.execs = new ContainerExecs(env);
     }
 
+    ContainerStatsQueries statsQueries() {
+        return stats;
+    }
+
     static String lockOf(String id) {
         return "container:" + id;
     }

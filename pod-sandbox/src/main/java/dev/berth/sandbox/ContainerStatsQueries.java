@@ -67,7 +67,13 @@ final class ContainerStatsQueries {
         return filter.getLabelSelectorMap().entrySet().stream().allMatch(e -> e.getValue().equals(r.labels().get(e.getKey())));
     }
 
-    private ContainerStats statsOrNull(ContainerRecord record) {
+    /** The process count of the container's last reading (0 when none was taken). */
+    long processesOf(String id) {
+        ContainerUsage last = previous.get(id);
+        return last == null ? 0 : last.processes();
+    }
+
+    ContainerStats statsOrNull(ContainerRecord record) {
         ContainerUsage usage;
         try {
             usage = env.runtime().usage(record.id());

@@ -38,6 +38,7 @@ public final class SandboxService {
     private final SandboxQueries queries;
     private final ContainerService containers;
     private final ContainerExits exits;
+    private final SandboxStatsQueries sandboxStats;
 
     private SandboxService(SandboxEnv env) {
         this.env = env;
@@ -47,6 +48,7 @@ public final class SandboxService {
         this.stop = new StopPodSandbox(env, containers);
         this.remove = new RemovePodSandbox(env, stop, containers);
         this.queries = new SandboxQueries(env);
+        this.sandboxStats = new SandboxStatsQueries(env, containers.statsQueries());
     }
 
     /** Sandboxes only, no image store: for callers (and tests) that run no containers. */
@@ -126,6 +128,17 @@ public final class SandboxService {
         }
         return record.netnsPath() == null || record.netnsPath().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(java.nio.file.Path.of(record.netnsPath()));
+    }
+
+    /** CPU, memory, processes and network of the pod, with its containers' stats. */
+    public dev.berth.cri.api.v1.PodSandboxStats stats(String idOrPrefix) {
+        String id = resolve(idOrPrefix);
+        return sandboxStats.stats(env.store().get(id).orElseThrow(() -> SandboxException.notFound(id)));
+    }
+
+    /** Stats of every matching ready pod. */
+    public List<dev.berth.cri.api.v1.PodSandboxStats> listStats(dev.berth.cri.api.v1.PodSandboxStatsFilter filter) {
+        return sandboxStats.list(filter);
     }
 
     /** What a verbose PodSandboxStatus adds: pause pid, handler, netns, OCI spec (JSON under "info"). */

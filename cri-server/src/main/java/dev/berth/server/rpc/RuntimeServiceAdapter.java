@@ -16,6 +16,10 @@ import dev.berth.cri.api.v1.ListContainersRequest;
 import dev.berth.cri.api.v1.ListContainersResponse;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.ListPodSandboxResponse;
+import dev.berth.cri.api.v1.ListPodSandboxStatsRequest;
+import dev.berth.cri.api.v1.ListPodSandboxStatsResponse;
+import dev.berth.cri.api.v1.PodSandboxStatsRequest;
+import dev.berth.cri.api.v1.PodSandboxStatsResponse;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
 import dev.berth.cri.api.v1.PodSandboxStatusResponse;
 import dev.berth.cri.api.v1.RemoveContainerRequest;
@@ -161,6 +165,16 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> response) {
         Unary.answer(request, response, containers::listStats);
+    }
+
+    @Override
+    public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
+        Unary.answer(request, response, sandboxes::stats);
+    }
+
+    @Override
+    public void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> response) {
+        Unary.answer(request, response, sandboxes::listStats);
     }
 
     /** Runs a unary handler; exceptions become statuses in the interceptor. */

@@ -2,6 +2,10 @@ package dev.berth.server.rpc;
 
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.ListPodSandboxResponse;
+import dev.berth.cri.api.v1.ListPodSandboxStatsRequest;
+import dev.berth.cri.api.v1.ListPodSandboxStatsResponse;
+import dev.berth.cri.api.v1.PodSandboxStatsRequest;
+import dev.berth.cri.api.v1.PodSandboxStatsResponse;
 import dev.berth.cri.api.v1.PodSandboxStatus;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
 import dev.berth.cri.api.v1.PodSandboxStatusResponse;
@@ -55,6 +59,15 @@ public final class SandboxRpcs {
             response.putAllInfo(sandboxes.verboseInfo(request.getPodSandboxId()));
         }
         return response.build();
+    }
+
+    public PodSandboxStatsResponse stats(PodSandboxStatsRequest request) {
+        return PodSandboxStatsResponse.newBuilder().setStats(sandboxes.stats(request.getPodSandboxId())).build();
+    }
+
+    public ListPodSandboxStatsResponse listStats(ListPodSandboxStatsRequest request) {
+        return ListPodSandboxStatsResponse.newBuilder()
+                .addAllStats(sandboxes.listStats(request.hasFilter() ? request.getFilter() : null)).build();
     }
 
     public ListPodSandboxResponse list(ListPodSandboxRequest request) {

@@ -125,6 +125,13 @@ class ContainerSocketTest {
         assertTrue(logText.contains(" stdout F hello from web"), logText);
         assertTrue(logText.contains(" stderr F oops"), logText);
 
+        dev.berth.cri.api.v1.PodSandboxStats podStats = pods.runtime.podSandboxStats(
+                dev.berth.cri.api.v1.PodSandboxStatsRequest.newBuilder().setPodSandboxId(podId).build()).getStats();
+        assertEquals(2, podStats.getLinux().getContainersCount());
+        assertEquals("eth0", podStats.getLinux().getNetwork().getDefaultInterface().getName());
+        assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue() > 0, podStats.toString());
+        assertTrue(podStats.getLinux().getProcess().getProcessCount().getValue() >= 3, "pause, sleep and sh: " + podStats);
+
         List<String> listed = pods.runtime.listContainers(ListContainersRequest.newBuilder()
                 .setFilter(ContainerFilter.newBuilder().setPodSandboxId(podId.substring(0, 12))).build())
                 .getContainersList().stream().map(c -> c.getId()).toList();
