@@ -19,6 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 final class DefaultImageService implements ImageService {
     private final StoreLayout layout;
     private final ContentStore content;
+    /** Parsed image configs by image id: kubelet asks for ImageStatus of every pod's image every few seconds. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, ImageConfigView> configs =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
     private final ImageRecords records;
     private final ContainerRootfs containers;
     private final GarbageCollector gc;
@@ -187,6 +190,15 @@ final class DefaultImageService implements ImageService {
     }
 
     private Image toImage(ImageRecord r) {
+        ImageConfigView config = configs.get(r.id(), id -> readConfig(r));
+        ImageUser u = config.user();
+        return new Image(r.id(), r.tags(), r.digests(), r.size(), u.raw(), u.uid(), u.username(), r.pinned(), config.json());
+    }
+
+    /** An image config as status needs it; content-addressed, so a cached one never goes stale. */
+    private record ImageConfigView(String json, ImageUser user) {}
+
+    private ImageConfigView readConfig(ImageRecord r) {
         String configJson;
         try {
             configJson = content.read(r.idDigest()).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("{}");
@@ -195,8 +207,7 @@ final class DefaultImageService implements ImageService {
         }
         String user = Manifest.readJson(configJson.getBytes(StandardCharsets.UTF_8), "config " + r.id())
                 .path("config").path("User").asText("");
-        ImageUser u = ImageUser.parse(user);
-        return new Image(r.id(), r.tags(), r.digests(), r.size(), u.raw(), u.uid(), u.username(), r.pinned(), configJson);
+        return new ImageConfigView(configJson, ImageUser.parse(user));
     }
 
     private interface LockedAction<T> {
