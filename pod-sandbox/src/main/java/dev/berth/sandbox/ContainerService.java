@@ -73,7 +73,15 @@ public final class ContainerService {
     }
 
     public ContainerStatus status(String idOrPrefix) {
-        return ContainerProtos.status(ContainerStates.of(env, record(resolve(idOrPrefix))));
+        ContainerRecord record = record(resolve(idOrPrefix));
+        ContainerStatus status = ContainerProtos.status(ContainerStates.of(env, record));
+        try {
+            return status.toBuilder()
+                    .setResources(ContainerResourcesView.of(dev.berth.runtime.oci.SpecFiles.read(env.containerBundleOf(record.id()))))
+                    .build();
+        } catch (dev.berth.runtime.oci.InvalidSpecException | RuntimeException e) {
+            return status; // the bundle is gone (removed meanwhile, or after a reboot): status without resources
+        }
     }
 
     /** The statuses of the sandbox's containers (PodSandboxStatus carries them for kubelet's evented PLEG). */

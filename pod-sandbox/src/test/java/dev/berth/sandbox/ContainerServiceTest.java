@@ -214,6 +214,7 @@ class ContainerServiceTest {
     void updateAndReopenLogNeedALiveContainer() {
         String id = containers.create(podId, config("app"), pod);
         containers.updateResources(id, LinuxContainerResources.newBuilder().setCpuShares(512).build());
+        assertEquals(512, containers.status(id).getResources().getLinux().getCpuShares(), "status reports the new resources");
         assertTrue(runtime.calls.stream().anyMatch(c -> c.startsWith("update " + id)), runtime.calls.toString());
         SandboxException e = assertThrows(SandboxException.class, () -> containers.reopenLog(id));
         assertEquals(SandboxException.Kind.FAILED_PRECONDITION, e.kind());
