@@ -38,7 +38,7 @@ final class PortForwardPair {
 
     /** The stream's {@code port} header, or -1 when it is missing or not a TCP port. */
     static int port(SpdyStream stream) {
-        String port = stream.header(PortForwardSession.PORT);
+        String port = stream.header(SpdyPortForwardSession.PORT);
         try {
             int value = port == null ? -1 : Integer.parseInt(port.strip());
             return value >= 1 && value <= 65535 ? value : -1;
@@ -49,7 +49,7 @@ final class PortForwardPair {
 
     /** Adds the data or error stream; the problem as text when the pair already has one. */
     String add(SpdyStream stream, String type) {
-        if (type.equals(PortForwardSession.DATA)) {
+        if (type.equals(SpdyPortForwardSession.DATA)) {
             if (data != null) {
                 return "data stream already assigned";
             }

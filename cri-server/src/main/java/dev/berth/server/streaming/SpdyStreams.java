@@ -67,9 +67,9 @@ final class SpdyStreams {
         // Written through the HTTP encoder before it leaves the pipeline.
         ctx.writeAndFlush(switching);
         SpdyConnection.Listener session = switch (stream) {
-            case StreamRequest.PortForward portForward -> new PortForwardSession(portForward, dialer);
-            case StreamRequest.Exec exec -> new RemoteCommandSession(exec, RemoteCommandProtocol.named(chosen.get()), commands);
-            case StreamRequest.Attach attach -> new RemoteCommandSession(attach, RemoteCommandProtocol.named(chosen.get()), commands);
+            case StreamRequest.PortForward portForward -> new SpdyPortForwardSession(portForward, dialer);
+            case StreamRequest.Exec exec -> new SpdyRemoteCommandSession(exec, RemoteCommandProtocol.named(chosen.get()), commands);
+            case StreamRequest.Attach attach -> new SpdyRemoteCommandSession(attach, RemoteCommandProtocol.named(chosen.get()), commands);
         };
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(StreamingServer.HTTP, "spdy-frames", new SpdyFrameCodec(SpdyVersion.SPDY_3_1))

@@ -18,7 +18,7 @@ final class ServerFixture implements AutoCloseable {
     final StreamTokens tokens = new StreamTokens(clock);
     final FakeCommands commands = new FakeCommands(request -> new FakeProcess(true, true, true).start(p -> 0));
     final List<Integer> dialed = new CopyOnWriteArrayList<>();
-    final EchoServer echo;
+    final SpdyEchoServer echo;
     final StreamingServer server;
     volatile PortDialer dialer;
 
@@ -31,7 +31,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(String host, Optional<SslContext> tls, StreamLimits limits) throws IOException {
-        echo = new EchoServer();
+        echo = new SpdyEchoServer();
         dialer = echo.dialer(dialed);
         server = StreamingServer.start(new StreamingServer.Settings(new ListenAddress(host, 0), tls, limits), tokens, commands,
                 (podSandboxId, port) -> dialer.dial(podSandboxId, port));

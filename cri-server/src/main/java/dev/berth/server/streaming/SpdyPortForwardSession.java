@@ -14,8 +14,8 @@ import java.util.logging.Logger;
  * on its own threads; a pair still incomplete after the stream-creation timeout is told so and
  * dropped. Any port may be named, as in kubelet: the request's port list only matters to WebSocket.
  */
-final class PortForwardSession implements SpdyConnection.Listener {
-    private static final Logger LOG = Logger.getLogger(PortForwardSession.class.getName());
+final class SpdyPortForwardSession implements SpdyConnection.Listener {
+    private static final Logger LOG = Logger.getLogger(SpdyPortForwardSession.class.getName());
     static final String PORT = "port";
     static final String REQUEST_ID = "requestid";
     static final String DATA = "data";
@@ -29,7 +29,7 @@ final class PortForwardSession implements SpdyConnection.Listener {
     private SpdyConnection connection;
     private volatile boolean closed;
 
-    PortForwardSession(StreamRequest.PortForward request, PortDialer dialer) {
+    SpdyPortForwardSession(StreamRequest.PortForward request, PortDialer dialer) {
         this.request = request;
         this.dialer = dialer;
     }
@@ -42,8 +42,8 @@ final class PortForwardSession implements SpdyConnection.Listener {
     /** Refuses a stream without a valid port or stream type, as kubelet does before replying. */
     @Override
     public boolean streamOpened(SpdyStream stream) {
-        String type = stream.header(RemoteCommandSession.STREAM_TYPE);
-        if (PortForwardPair.port(stream) < 1 || !(RemoteCommandSession.ERROR.equals(type) || DATA.equals(type))) {
+        String type = stream.header(SpdyRemoteCommandSession.STREAM_TYPE);
+        if (PortForwardPair.port(stream) < 1 || !(SpdyRemoteCommandSession.ERROR.equals(type) || DATA.equals(type))) {
             LOG.fine(() -> "port-forward to pod " + request.podSandboxId() + ": refused stream " + stream.id() + " with port "
                     + stream.header(PORT) + " and stream type " + type);
             return false;

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A loopback TCP server that echoes each connection until the client half-closes, then closes it. */
-final class EchoServer implements AutoCloseable {
+final class SpdyEchoServer implements AutoCloseable {
     private final ServerSocketChannel server;
     final List<SocketChannel> accepted = new CopyOnWriteArrayList<>();
 
-    EchoServer() throws IOException {
+    SpdyEchoServer() throws IOException {
         server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         Thread.ofVirtual().start(this::acceptLoop);
     }

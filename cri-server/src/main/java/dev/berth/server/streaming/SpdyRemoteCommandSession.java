@@ -25,8 +25,8 @@ import java.util.logging.Logger;
  *        └── timeout ──> close       client gone at any point ──> process closed (exec killed, attach detached)
  * </pre>
  */
-final class RemoteCommandSession implements SpdyConnection.Listener {
-    private static final Logger LOG = Logger.getLogger(RemoteCommandSession.class.getName());
+final class SpdyRemoteCommandSession implements SpdyConnection.Listener {
+    private static final Logger LOG = Logger.getLogger(SpdyRemoteCommandSession.class.getName());
     private static final AtomicLong SESSIONS = new AtomicLong();
     static final String STREAM_TYPE = "streamtype";
     static final String ERROR = "error";
@@ -54,17 +54,17 @@ final class RemoteCommandSession implements SpdyConnection.Listener {
     private volatile boolean closed;
     private volatile RemoteProcess process;
 
-    RemoteCommandSession(StreamRequest.Exec exec, RemoteCommandProtocol protocol, RemoteCommands commands) {
+    SpdyRemoteCommandSession(StreamRequest.Exec exec, RemoteCommandProtocol protocol, RemoteCommands commands) {
         this("exec-" + exec.containerId(), () -> commands.exec(exec), "error executing command in container: ", exec.command(),
                 protocol, exec.tty(), exec.stdin(), exec.stdout(), exec.stderr());
     }
 
-    RemoteCommandSession(StreamRequest.Attach attach, RemoteCommandProtocol protocol, RemoteCommands commands) {
+    SpdyRemoteCommandSession(StreamRequest.Attach attach, RemoteCommandProtocol protocol, RemoteCommands commands) {
         this("attach-" + attach.containerId(), () -> commands.attach(attach), "error attaching to container: ", null,
                 protocol, attach.tty(), attach.stdin(), attach.stdout(), attach.stderr());
     }
 
-    private RemoteCommandSession(String what, Opener opener, String failurePrefix, List<String> command, RemoteCommandProtocol protocol,
+    private SpdyRemoteCommandSession(String what, Opener opener, String failurePrefix, List<String> command, RemoteCommandProtocol protocol,
             boolean tty, boolean stdin, boolean stdout, boolean stderr) {
         this.name = "berth-" + what + "-" + SESSIONS.incrementAndGet();
         this.opener = opener;
