@@ -36,7 +36,10 @@ public record BerthConfig(
         Cni cni,
         @JsonProperty("image")
         @Doc("Image pulls and the image store.")
-        Image image) {
+        Image image,
+        @JsonProperty("streaming")
+        @Doc("The streaming server that kubelet proxies kubectl exec, attach and port-forward to (CRI Exec, Attach and PortForward answer its URLs).")
+        Streaming streaming) {
 
     public static final Path DEFAULT_ROOT = Path.of("/var/lib/berth");
     public static final Path DEFAULT_STATE = Path.of("/run/berth");
@@ -50,42 +53,47 @@ public record BerthConfig(
         cgroup = Objects.requireNonNullElseGet(cgroup, () -> new Cgroup(null));
         cni = Objects.requireNonNullElseGet(cni, () -> new Cni(null, null, null, null, null, null, null, null));
         image = Objects.requireNonNullElseGet(image, () -> new Image(null, null, null, null, null, null, null, null, null, null, null));
+        streaming = Objects.requireNonNullElseGet(streaming, () -> new Streaming(null, null, null, null, null));
     }
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null, null);
     }
 
     public BerthConfig withRoot(Path value) {
-        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup, cni, image);
+        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup, cni, image, streaming);
     }
 
     public BerthConfig withState(Path value) {
-        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup, cni, image);
+        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup, cni, image, streaming);
     }
 
     public BerthConfig withLogLevel(String value) {
-        return new BerthConfig(root, state, value, grpc, metrics, cgroup, cni, image);
+        return new BerthConfig(root, state, value, grpc, metrics, cgroup, cni, image, streaming);
     }
 
     public BerthConfig withGrpc(Grpc value) {
-        return new BerthConfig(root, state, logLevel, value, metrics, cgroup, cni, image);
+        return new BerthConfig(root, state, logLevel, value, metrics, cgroup, cni, image, streaming);
     }
 
     public BerthConfig withMetrics(Metrics value) {
-        return new BerthConfig(root, state, logLevel, grpc, value, cgroup, cni, image);
+        return new BerthConfig(root, state, logLevel, grpc, value, cgroup, cni, image, streaming);
     }
 
     public BerthConfig withCgroup(Cgroup value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, value, cni, image);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, value, cni, image, streaming);
     }
 
     public BerthConfig withCni(Cni value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, value, image);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, value, image, streaming);
     }
 
     public BerthConfig withImage(Image value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, value);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, value, streaming);
+    }
+
+    public BerthConfig withStreaming(Streaming value) {
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, image, value);
     }
 
     /** The CRI gRPC endpoint. */
@@ -290,6 +298,44 @@ public record BerthConfig(
         public Image withSandboxImage(String value) {
             return new Image(root, configPath, maxConcurrentDownloads, stallTimeoutSeconds, maxManifestBytes, maxLayerBytes,
                     keepCompressedLayers, allowDeviceNodes, retries, retryBackoffMillis, value);
+        }
+    }
+
+    /**
+     * The streaming server (DESIGN §6). Empty {@code tls_cert_file} and {@code tls_key_file}
+     * mean plain HTTP: the server listens on loopback by default, where kubelet reaches it.
+     */
+    public record Streaming(
+            @JsonProperty("address")
+            @Doc("host:port to serve on; port 0 picks a free port (the URLs carry the port actually bound).")
+            String address,
+            @JsonProperty("tls_cert_file")
+            @Doc("PEM certificate (chain) to serve HTTPS with, set together with tls_key_file; empty serves plain HTTP.")
+            Path tlsCertFile,
+            @JsonProperty("tls_key_file")
+            @Doc("PEM private key (unencrypted PKCS#8) of tls_cert_file; empty when tls_cert_file is empty.")
+            Path tlsKeyFile,
+            @JsonProperty("idle_timeout_seconds")
+            @Doc("A streaming connection with no traffic either way for this long is closed (kubelet's default: 4 h).")
+            Integer idleTimeoutSeconds,
+            @JsonProperty("stream_creation_timeout_seconds")
+            @Doc("How long a SPDY client may take to open the streams of a session or of a port-forward request.")
+            Integer streamCreationTimeoutSeconds) {
+
+        /** Stands for "no TLS" in {@code tls_cert_file} and {@code tls_key_file}. */
+        public static final Path NO_FILE = Path.of("");
+
+        public Streaming {
+            address = Objects.requireNonNullElse(address, "127.0.0.1:0");
+            tlsCertFile = Objects.requireNonNullElse(tlsCertFile, NO_FILE);
+            tlsKeyFile = Objects.requireNonNullElse(tlsKeyFile, NO_FILE);
+            idleTimeoutSeconds = Objects.requireNonNullElse(idleTimeoutSeconds, 4 * 60 * 60);
+            streamCreationTimeoutSeconds = Objects.requireNonNullElse(streamCreationTimeoutSeconds, 30);
+        }
+
+        /** Whether HTTPS is configured (the validator makes sure both files or neither are set). */
+        public boolean tls() {
+            return !tlsCertFile.equals(NO_FILE);
         }
     }
 }

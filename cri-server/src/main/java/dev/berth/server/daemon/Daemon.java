@@ -35,6 +35,9 @@ import dev.berth.server.rpc.ImageServiceAdapter;
 import dev.berth.server.rpc.RuntimeInfoRpcs;
 import dev.berth.server.rpc.RuntimeServiceAdapter;
 import dev.berth.server.rpc.SandboxRpcs;
+import dev.berth.server.rpc.StreamingRpcs;
+import dev.berth.server.streaming.StreamTokens;
+import dev.berth.server.streaming.StreamingServer;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,13 +65,15 @@ public final class Daemon implements AutoCloseable {
     private final ImageService images;
     private final SandboxService sandboxes;
     private final MetricsServer metrics;
+    private final StreamingServer streaming;
     private final Path pidFile;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Daemon(SocketGuard socket, CriServer server, ImageService images, SandboxService sandboxes, MetricsServer metrics,
-            Path pidFile) {
+            StreamingServer streaming, Path pidFile) {
         this.socket = socket;
+        this.streaming = streaming;
         this.sandboxes = sandboxes;
         this.server = server;
         this.images = images;
@@ -79,6 +84,7 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(BerthConfig config) throws DaemonStartException {
         ListenAddress metricsAddress;
         CgroupLayout cgroups;
+        StreamingServer.Settings streamingSettings = StreamingConfigs.from(config.streaming());
         try {
             metricsAddress = ListenAddress.parse(config.metrics().address());
             PrivateDirs.create(config.root());
@@ -96,6 +102,7 @@ public final class Daemon implements AutoCloseable {
         CriServer server = null;
         ImageService images = null;
         MetricsServer metrics = null;
+        StreamingServer streaming = null;
         try {
             // Only after the claim: a daemon refused as the second one must not write a network
             // config, nor open (and garbage-collect) the image store the first one is using.
@@ -109,13 +116,18 @@ public final class Daemon implements AutoCloseable {
             SandboxService sandboxes = openSandboxes(config, podNetwork, images, events);
             SandboxRpcs sandboxRpcs = new SandboxRpcs(sandboxes, Clock.systemUTC());
             ContainerRpcs containerRpcs = new ContainerRpcs(sandboxes.containers());
+            // TODO(issue 8): seams over `sandboxes` (exec through the runtime helper, attach socket, pod netns dialer)
+            StreamingSeams seams = StreamingSeams.unwired();
+            streaming = StreamingServer.start(streamingSettings, new StreamTokens(Clock.systemUTC()), seams.commands(), seams.dialer());
+            StreamingRpcs streamingRpcs = new StreamingRpcs(seams.targets(), streaming);
             server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),
-                    List.of(new RuntimeServiceAdapter(info, sandboxRpcs, containerRpcs, new EventRpcs(events)), new ImageServiceAdapter(imageRpcs)), interceptor);
+                    List.of(new RuntimeServiceAdapter(info, sandboxRpcs, containerRpcs, new EventRpcs(events), streamingRpcs),
+                            new ImageServiceAdapter(imageRpcs)), interceptor);
             socket.restrictSocketMode();
             metrics = MetricsServer.startIfEnabled(metricsAddress, registry);
             Path pidFile = config.state().resolve("berth.pid");
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-            Daemon daemon = new Daemon(socket, server, images, sandboxes, metrics, pidFile);
+            Daemon daemon = new Daemon(socket, server, images, sandboxes, metrics, streaming, pidFile);
             LOG.info(() -> "berth " + BuildInfo.version() + " serving CRI on unix://" + socket.socket()
                     + ", cgroup " + cgroups.mode().label() + " with the " + driver.configName() + " driver"
                     + (daemon.metrics == null ? ", metrics off" : ", metrics on http://" + metricsAddress.host() + ":"
@@ -127,6 +139,9 @@ public final class Daemon implements AutoCloseable {
             }
             if (server != null) {
                 server.stop(Duration.ZERO);
+            }
+            if (streaming != null) {
+                streaming.close();
             }
             if (images != null) {
                 images.close();
@@ -194,6 +209,11 @@ public final class Daemon implements AutoCloseable {
         return metrics == null ? -1 : metrics.port();
     }
 
+    /** The streaming server's port actually bound (useful when configured as port 0). */
+    public int streamingPort() {
+        return streaming.port();
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -206,6 +226,8 @@ public final class Daemon implements AutoCloseable {
         }
         LOG.info("stopping: letting calls in flight finish");
         server.stop(STOP_GRACE);
+        // after the CRI server: no new URLs; sessions still open end as if their clients had gone
+        streaming.close();
         sandboxes.close();
         images.close();
         if (metrics != null) {

@@ -2,6 +2,7 @@ package dev.berth.server.observe;
 
 import dev.berth.image.ImageException;
 import dev.berth.sandbox.SandboxException;
+import dev.berth.server.streaming.StreamTokens;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -18,6 +19,9 @@ public final class ErrorStatus {
         }
         if (e instanceof SandboxException se) {
             return ofSandbox(se.kind()).withDescription(e.getMessage()).withCause(e);
+        }
+        if (e instanceof StreamTokens.LimitReachedException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).withCause(e);
         }
         if (e instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).withCause(e);

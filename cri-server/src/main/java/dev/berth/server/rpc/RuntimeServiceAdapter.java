@@ -1,5 +1,7 @@
 package dev.berth.server.rpc;
 
+import dev.berth.cri.api.v1.AttachRequest;
+import dev.berth.cri.api.v1.AttachResponse;
 import dev.berth.cri.api.v1.ContainerEventResponse;
 import dev.berth.cri.api.v1.ContainerStatsRequest;
 import dev.berth.cri.api.v1.ContainerStatsResponse;
@@ -7,6 +9,8 @@ import dev.berth.cri.api.v1.ContainerStatusRequest;
 import dev.berth.cri.api.v1.ContainerStatusResponse;
 import dev.berth.cri.api.v1.CreateContainerRequest;
 import dev.berth.cri.api.v1.CreateContainerResponse;
+import dev.berth.cri.api.v1.ExecRequest;
+import dev.berth.cri.api.v1.ExecResponse;
 import dev.berth.cri.api.v1.ExecSyncRequest;
 import dev.berth.cri.api.v1.ExecSyncResponse;
 import dev.berth.cri.api.v1.GetEventsRequest;
@@ -21,6 +25,8 @@ import dev.berth.cri.api.v1.ListPodSandboxStatsResponse;
 import dev.berth.cri.api.v1.PodSandboxStatsRequest;
 import dev.berth.cri.api.v1.PodSandboxStatsResponse;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
+import dev.berth.cri.api.v1.PortForwardRequest;
+import dev.berth.cri.api.v1.PortForwardResponse;
 import dev.berth.cri.api.v1.PodSandboxStatusResponse;
 import dev.berth.cri.api.v1.RemoveContainerRequest;
 import dev.berth.cri.api.v1.RemoveContainerResponse;
@@ -58,12 +64,15 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     private final SandboxRpcs sandboxes;
     private final ContainerRpcs containers;
     private final EventRpcs events;
+    private final StreamingRpcs streaming;
 
-    public RuntimeServiceAdapter(RuntimeInfoRpcs info, SandboxRpcs sandboxes, ContainerRpcs containers, EventRpcs events) {
+    public RuntimeServiceAdapter(RuntimeInfoRpcs info, SandboxRpcs sandboxes, ContainerRpcs containers, EventRpcs events,
+            StreamingRpcs streaming) {
         this.info = info;
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.events = events;
+        this.streaming = streaming;
     }
 
     /** A server stream: it stays open after this returns, fed by the event bus. */
@@ -155,6 +164,21 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
         Unary.answer(request, response, containers::execSync);
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+        Unary.answer(request, response, streaming::exec);
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+        Unary.answer(request, response, streaming::attach);
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+        Unary.answer(request, response, streaming::portForward);
     }
 
     @Override

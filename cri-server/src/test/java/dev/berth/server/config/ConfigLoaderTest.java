@@ -1,6 +1,7 @@
 package dev.berth.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,13 @@ class ConfigLoaderTest {
         assertEquals(4, image.retries());
         assertEquals(500, image.retryBackoffMillis());
         assertEquals("registry.k8s.io/pause:3.10", image.sandboxImage());
+        BerthConfig.Streaming streaming = config.streaming();
+        assertEquals("127.0.0.1:0", streaming.address());
+        assertEquals(Path.of(""), streaming.tlsCertFile());
+        assertEquals(Path.of(""), streaming.tlsKeyFile());
+        assertFalse(streaming.tls());
+        assertEquals(14400, streaming.idleTimeoutSeconds());
+        assertEquals(30, streaming.streamCreationTimeoutSeconds());
     }
 
     @Test
@@ -300,5 +308,51 @@ class ConfigLoaderTest {
         BerthConfig config = BerthConfig.defaults().withLogLevel("chatty");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.validateOverrides(config));
         assertTrue(e.getMessage().startsWith("command line: log_level = \"chatty\""), e.getMessage());
+    }
+
+    @Test
+    void streamingKeysAreRead() throws Exception {
+        BerthConfig config = loader.parse("c.toml", """
+                [streaming]
+                address = "[::1]:10010"
+                tls_cert_file = "/etc/berth/stream.crt"
+                tls_key_file = "/etc/berth/stream.key"
+                idle_timeout_seconds = 600
+                stream_creation_timeout_seconds = 5
+                """);
+        assertEquals(new BerthConfig.Streaming("[::1]:10010", Path.of("/etc/berth/stream.crt"), Path.of("/etc/berth/stream.key"), 600, 5),
+                config.streaming());
+        assertTrue(config.streaming().tls());
+    }
+
+    @Test
+    void badStreamingValuesNameLineAndKey() {
+        for (String[] bad : List.of(
+                new String[] {"address = \"localhost\"", "streaming.address \"localhost\" is not host:port"},
+                new String[] {"address = \"127.0.0.1:70000\"", "streaming.address port 70000 in \"127.0.0.1:70000\" is outside 0-65535"},
+                new String[] {"tls_cert_file = \"/etc/berth/stream.crt\"",
+                    "streaming.tls_cert_file is set but streaming.tls_key_file is not; set both for HTTPS, or neither for plain HTTP"},
+                new String[] {"tls_key_file = \"/etc/berth/stream.key\"",
+                    "streaming.tls_key_file is set but streaming.tls_cert_file is not"},
+                new String[] {"idle_timeout_seconds = 0", "streaming.idle_timeout_seconds = 0 is outside 1-604800"},
+                new String[] {"stream_creation_timeout_seconds = 601", "streaming.stream_creation_timeout_seconds = 601 is outside 1-600"})) {
+            ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml", "[streaming]\n\n" + bad[0] + "\n"), bad[0]);
+            assertTrue(e.getMessage().startsWith("c.toml:3: " + bad[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void relativeTlsFilesAreRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.toml",
+                "[streaming]\ntls_cert_file = \"/etc/berth/stream.crt\"\ntls_key_file = \"stream.key\"\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:3: streaming.tls_key_file = \"stream.key\" must be an absolute path, or empty for plain HTTP"),
+                e.getMessage());
+    }
+
+    @Test
+    void streamingTimeoutGivenAsAStringIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse("c.toml", "[streaming]\nidle_timeout_seconds = \"4h\"\n"));
+        assertTrue(e.getMessage().startsWith("c.toml:2: bad value for key \"streaming.idle_timeout_seconds\""), e.getMessage());
     }
 }

@@ -51,6 +51,22 @@ class ConfigPrinterTest {
     }
 
     @Test
+    void defaultPrintoutShowsTheStreamingTable() {
+        String printed = ConfigPrinter.print(BerthConfig.defaults());
+        for (String line : List.of("[streaming]", "address = \"127.0.0.1:0\"", "tls_cert_file = \"\"", "tls_key_file = \"\"",
+                "idle_timeout_seconds = 14400", "stream_creation_timeout_seconds = 30")) {
+            assertTrue(printed.contains("\n" + line + "\n"), "missing " + line + " in\n" + printed);
+        }
+    }
+
+    @Test
+    void changedStreamingValuesReadBack() throws Exception {
+        BerthConfig config = BerthConfig.defaults().withStreaming(new BerthConfig.Streaming("0.0.0.0:10010",
+                Path.of("/etc/berth/s.crt"), Path.of("/etc/berth/s.key"), 60, 1));
+        assertEquals(config, new ConfigLoader().parse("printed", ConfigPrinter.print(config)));
+    }
+
+    @Test
     void changedImageValuesReadBack() throws Exception {
         BerthConfig config = BerthConfig.defaults().withImage(new BerthConfig.Image(Path.of("/srv/images"), Path.of(""), 1, 1,
                 4096L, 1L << 40, true, true, 20, 0, ""));

@@ -11,6 +11,7 @@ import dev.berth.cri.api.v1.CgroupDriver;
 import dev.berth.cri.api.v1.ImageServiceGrpc;
 import dev.berth.cri.api.v1.CheckpointContainerRequest;
 import dev.berth.cri.api.v1.CreateContainerRequest;
+import dev.berth.cri.api.v1.ExecRequest;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
 import dev.berth.cri.api.v1.RemovePodSandboxRequest;
@@ -129,6 +130,23 @@ class DaemonSocketTest {
                 () -> ImageServiceGrpc.newBlockingStub(client.channel()).streamImages(StreamImagesRequest.getDefaultInstance()).hasNext());
         assertEquals(Status.Code.UNIMPLEMENTED, image.getStatus().getCode());
         assertTrue(image.getStatus().getDescription().contains("StreamImages"), image.getStatus().getDescription());
+    }
+
+    @Test
+    void streamingRpcsAreServedAndTheStreamingServerListens() throws Exception {
+        StatusRuntimeException bad = assertThrows(StatusRuntimeException.class,
+                () -> runtime.exec(ExecRequest.newBuilder().setContainerId("c1").setStdout(true).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
+        assertTrue(bad.getStatus().getDescription().contains("cmd is empty"), bad.getStatus().getDescription());
+        // TODO(issue 8): NOT_FOUND once the streaming seams are wired to the pod sandboxes
+        StatusRuntimeException unwired = assertThrows(StatusRuntimeException.class,
+                () -> runtime.exec(ExecRequest.newBuilder().setContainerId("c1").addCmd("ls").setStdout(true).build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, unwired.getStatus().getCode());
+
+        HttpResponse<String> unknown = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.streamingPort() + "/exec/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, unknown.statusCode());
     }
 
     @Test

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.berth.image.ImageException;
+import dev.berth.server.streaming.StreamRequest;
+import dev.berth.server.streaming.StreamTokens;
 import io.grpc.Status;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +33,22 @@ class ErrorStatusTest {
             assertEquals("image \"x\" went wrong", status.getDescription());
             assertSame(e, status.getCause());
         });
+    }
+
+    @Test
+    void tooManyStreamingUrlsIsResourceExhausted() {
+        StreamTokens tokens = new StreamTokens(Clock.systemUTC());
+        StreamRequest request = new StreamRequest.PortForward("p", List.of());
+        RuntimeException limit = null;
+        for (int i = 0; i <= StreamTokens.MAX_IN_FLIGHT && limit == null; i++) {
+            try {
+                tokens.issue(request);
+            } catch (StreamTokens.LimitReachedException e) {
+                limit = e;
+            }
+        }
+        Status status = ErrorStatus.of(limit);
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode());
+        assertSame(limit, status.getCause());
     }
 }
