@@ -116,8 +116,7 @@ public final class Daemon implements AutoCloseable {
             SandboxService sandboxes = openSandboxes(config, podNetwork, images, events);
             SandboxRpcs sandboxRpcs = new SandboxRpcs(sandboxes, Clock.systemUTC());
             ContainerRpcs containerRpcs = new ContainerRpcs(sandboxes.containers());
-            // TODO(issue 8): seams over `sandboxes` (exec through the runtime helper, attach socket, pod netns dialer)
-            StreamingSeams seams = StreamingSeams.unwired();
+            StreamingSeams seams = StreamingSeams.over(sandboxes, new LinuxSyscalls());
             streaming = StreamingServer.start(streamingSettings, new StreamTokens(Clock.systemUTC()), seams.commands(), seams.dialer());
             StreamingRpcs streamingRpcs = new StreamingRpcs(seams.targets(), streaming);
             server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),

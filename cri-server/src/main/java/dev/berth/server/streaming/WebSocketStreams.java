@@ -34,7 +34,7 @@ import java.util.Optional;
 public final class WebSocketStreams {
 
     /** The streaming server's request handler, which leaves the pipeline once the connection is a WebSocket. */
-    static final String ROUTER = "berth-http-router";
+    static final String ROUTER = StreamingServer.ROUTER;
     /** kubectl sends stdin in 32 KiB chunks; a larger single frame is refused (close 1009). */
     static final int MAX_FRAME_BYTES = 64 * 1024;
     /** gorilla/websocket clients split a message into write-buffer-sized frames, so messages are reassembled up to this. */
@@ -71,7 +71,7 @@ public final class WebSocketStreams {
      * Completes the WebSocket handshake for {@code request} on this channel (choosing a subprotocol from
      * Sec-WebSocket-Protocol) and serves the stream until it ends. The caller's HTTP handlers stay in the
      * pipeline before this call; this method reconfigures the pipeline as it needs (adds the WebSocket frame
-     * handlers, removes the caller's handler named "berth-http-router" if present). Refuses with 400 and a
+     * handlers, removes the streaming server's router handler if present). Refuses with 400 and a
      * message when no offered subprotocol is supported.
      *
      * <p>Call it on the channel's event loop (from {@code channelRead}); it returns at once, the session

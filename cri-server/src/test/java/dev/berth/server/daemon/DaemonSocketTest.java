@@ -8,20 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cri.api.v1.CgroupDriver;
-import dev.berth.cri.api.v1.ImageServiceGrpc;
 import dev.berth.cri.api.v1.CheckpointContainerRequest;
 import dev.berth.cri.api.v1.CreateContainerRequest;
 import dev.berth.cri.api.v1.ExecRequest;
+import dev.berth.cri.api.v1.ImageServiceGrpc;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
 import dev.berth.cri.api.v1.RemovePodSandboxRequest;
 import dev.berth.cri.api.v1.RunPodSandboxRequest;
-import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.RuntimeCondition;
 import dev.berth.cri.api.v1.RuntimeConfigRequest;
 import dev.berth.cri.api.v1.RuntimeServiceGrpc;
 import dev.berth.cri.api.v1.StatusRequest;
 import dev.berth.cri.api.v1.StatusResponse;
+import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.StreamImagesRequest;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
@@ -138,15 +138,14 @@ class DaemonSocketTest {
                 () -> runtime.exec(ExecRequest.newBuilder().setContainerId("c1").setStdout(true).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
         assertTrue(bad.getStatus().getDescription().contains("cmd is empty"), bad.getStatus().getDescription());
-        // TODO(issue 8): NOT_FOUND once the streaming seams are wired to the pod sandboxes
-        StatusRuntimeException unwired = assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
                 () -> runtime.exec(ExecRequest.newBuilder().setContainerId("c1").addCmd("ls").setStdout(true).build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, unwired.getStatus().getCode());
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode(), unknown.getStatus().toString());
 
-        HttpResponse<String> unknown = HttpClient.newHttpClient().send(
+        HttpResponse<String> noToken = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.streamingPort() + "/exec/nope")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(404, unknown.statusCode());
+        assertEquals(404, noToken.statusCode());
     }
 
     @Test

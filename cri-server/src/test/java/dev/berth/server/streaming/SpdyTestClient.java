@@ -34,7 +34,7 @@ import java.util.function.BooleanSupplier;
  * control. Netty's frame codec (in two embedded channels, one per direction) does the framing;
  * a platform thread reads the socket. Everything waits at most {@link #WAIT_MILLIS}.
  */
-final class SpdyTestClient implements AutoCloseable {
+public final class SpdyTestClient implements AutoCloseable {
     static final long WAIT_MILLIS = 10_000;
 
     /** An HTTP answer: status, headers (names lower-cased), body. */
@@ -97,7 +97,7 @@ final class SpdyTestClient implements AutoCloseable {
     }
 
     /** Upgrades {@code path} to SPDY/3.1 offering {@code protocols} (one header line each, as client-go does). */
-    static SpdyTestClient upgrade(int port, String path, String... protocols) throws IOException {
+    public static SpdyTestClient upgrade(int port, String path, String... protocols) throws IOException {
         return upgrade(new Socket(InetAddress.getLoopbackAddress(), port), path, protocols);
     }
 
@@ -115,7 +115,7 @@ final class SpdyTestClient implements AutoCloseable {
     }
 
     /** Opens a stream with {@code headers} given as name, value, name, value... */
-    synchronized Stream open(String... headers) throws IOException {
+    public synchronized Stream open(String... headers) throws IOException {
         int id = nextId;
         nextId += 2;
         Stream stream = new Stream(id);
@@ -129,7 +129,7 @@ final class SpdyTestClient implements AutoCloseable {
     }
 
     /** Opens a remote-command stream of {@code type} and waits for its reply. */
-    Stream openReplied(String type) throws IOException {
+    public Stream openReplied(String type) throws IOException {
         Stream stream = open("streamtype", type);
         stream.awaitReply();
         return stream;
@@ -236,7 +236,7 @@ final class SpdyTestClient implements AutoCloseable {
     }
 
     /** One client stream: what arrived on it and how it ended. */
-    final class Stream {
+    public final class Stream {
         final int id;
         private final ByteArrayOutputStream data = new ByteArrayOutputStream();
         private boolean replied;
@@ -277,7 +277,7 @@ final class SpdyTestClient implements AutoCloseable {
             return reset;
         }
 
-        synchronized String text() {
+        public synchronized String text() {
             return data.toString(StandardCharsets.UTF_8);
         }
 
@@ -285,7 +285,7 @@ final class SpdyTestClient implements AutoCloseable {
             return fin;
         }
 
-        void awaitReply() {
+        public void awaitReply() {
             awaitState(() -> replied || reset != null, "a reply on stream " + id);
             if (reset != null) {
                 throw new AssertionError("stream " + id + " refused: " + reset);
@@ -293,7 +293,7 @@ final class SpdyTestClient implements AutoCloseable {
         }
 
         /** Waits for FIN (or a reset, or the connection's end) and returns all that arrived. */
-        String awaitFin() {
+        public String awaitFin() {
             awaitState(() -> fin || reset != null || ended, "FIN on stream " + id);
             if (!fin) {
                 throw new AssertionError("stream " + id + " ended without FIN (reset " + reset + ", connection ended " + ended
@@ -302,7 +302,7 @@ final class SpdyTestClient implements AutoCloseable {
             return text();
         }
 
-        void awaitText(String expected) {
+        public void awaitText(String expected) {
             awaitState(() -> data.toString(StandardCharsets.UTF_8).equals(expected), "\"" + expected + "\" on stream " + id);
         }
 
@@ -310,11 +310,11 @@ final class SpdyTestClient implements AutoCloseable {
             awaitState(() -> reset != null, "a reset of stream " + id);
         }
 
-        void send(String text) throws IOException {
+        public void send(String text) throws IOException {
             write(new DefaultSpdyDataFrame(id, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
         }
 
-        void finish() throws IOException {
+        public void finish() throws IOException {
             DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(id);
             fin.setLast(true);
             write(fin);

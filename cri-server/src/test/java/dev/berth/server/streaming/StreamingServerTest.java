@@ -125,8 +125,7 @@ class StreamingServerTest {
             SpdyTestClient.HttpAnswer answer = SpdyTestClient.request(fixture.port(), "GET", fixture.path(EXEC),
                     Map.of("Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Version", "13",
                             "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol", "v4.channel.k8s.io"));
-            // the stand-in's answer until the WebSocket side lands; the real one answers 101
-            assertEquals(400, answer.status());
+            assertEquals(101, answer.status(), "the WebSocket side takes the connection");
         }
     }
 

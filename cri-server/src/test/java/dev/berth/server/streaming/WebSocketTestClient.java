@@ -34,18 +34,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A WebSocket client built on Netty's client handshaker, reading the channel framing back. */
-final class WebSocketTestClient implements AutoCloseable {
+public final class WebSocketTestClient implements AutoCloseable {
 
     /** What the server sent: a data message (channel and payload, decoded) or its close. */
-    sealed interface Received {}
+    public sealed interface Received {}
 
-    record Message(int channel, byte[] data) implements Received {
+    public record Message(int channel, byte[] data) implements Received {
         String text() {
             return new String(data, StandardCharsets.UTF_8);
         }
     }
 
-    record Closed(int code) implements Received {}
+    public record Closed(int code) implements Received {}
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -62,7 +62,7 @@ final class WebSocketTestClient implements AutoCloseable {
     }
 
     /** Connects and completes the handshake offering {@code subprotocols} (comma-separated). */
-    static WebSocketTestClient connect(EventLoopGroup group, int port, String path, String subprotocols) throws Exception {
+    public static WebSocketTestClient connect(EventLoopGroup group, int port, String path, String subprotocols) throws Exception {
         BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         CompletableFuture<Void> handshaken = new CompletableFuture<>();
         boolean base64 = subprotocols.contains("base64");
@@ -85,7 +85,7 @@ final class WebSocketTestClient implements AutoCloseable {
         return new WebSocketTestClient(channel, protocol.handshaker().actualSubprotocol(), received);
     }
 
-    void send(int channelNumber, byte[] data) {
+    public void send(int channelNumber, byte[] data) {
         if (base64) {
             channel.writeAndFlush(new TextWebSocketFrame((char) ('0' + channelNumber) + Base64.getEncoder().encodeToString(data)));
         } else {
@@ -96,7 +96,7 @@ final class WebSocketTestClient implements AutoCloseable {
         }
     }
 
-    void send(int channelNumber, String text) {
+    public void send(int channelNumber, String text) {
         send(channelNumber, text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -109,7 +109,7 @@ final class WebSocketTestClient implements AutoCloseable {
         return next;
     }
 
-    Message nextMessage() throws InterruptedException {
+    public Message nextMessage() throws InterruptedException {
         Received next = next();
         if (next instanceof Message message) {
             return message;
@@ -118,7 +118,7 @@ final class WebSocketTestClient implements AutoCloseable {
     }
 
     /** Reads until the server closes, collecting each channel's bytes. */
-    Transcript readToClose() throws InterruptedException {
+    public Transcript readToClose() throws InterruptedException {
         Transcript transcript = new Transcript();
         for (Received next = next(); ; next = next()) {
             if (next instanceof Closed closed) {
@@ -135,7 +135,7 @@ final class WebSocketTestClient implements AutoCloseable {
     }
 
     /** Everything a session sent, by channel. */
-    static final class Transcript {
+    public static final class Transcript {
         final List<Message> messages = new ArrayList<>();
         private final Map<Integer, ByteArrayOutputStream> channels = new HashMap<>();
         int closeCode;
@@ -145,7 +145,7 @@ final class WebSocketTestClient implements AutoCloseable {
             channels.computeIfAbsent(message.channel(), c -> new ByteArrayOutputStream()).writeBytes(message.data());
         }
 
-        String text(int channelNumber) {
+        public String text(int channelNumber) {
             ByteArrayOutputStream bytes = channels.get(channelNumber);
             return bytes == null ? "" : bytes.toString(StandardCharsets.UTF_8);
         }

@@ -14,16 +14,26 @@ record ShimExec(Process process, Path consoleSocket, ShimSockets sockets) implem
         if (consoleSocket == null) {
             return;
         }
-        for (int i = 0; i < 50 && !Files.exists(consoleSocket); i++) {
+        // The shim binds and then listens right after it starts: until then the socket is absent or refuses.
+        for (int attempt = 0; ; attempt++) {
+            try (SocketChannel channel = sockets.connect(consoleSocket)) {
+                Frames.resize(channel, columns, rows);
+                return;
+            } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+                if (attempt >= 100 || !process.isAlive()) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                if (attempt >= 100 || !process.isAlive() || Files.exists(consoleSocket)) {
+                    throw e;
+                }
+            }
             try {
-                Thread.sleep(10); // the shim listens right after it starts
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-        try (SocketChannel channel = sockets.connect(consoleSocket)) {
-            Frames.resize(channel, columns, rows);
         }
     }
 }

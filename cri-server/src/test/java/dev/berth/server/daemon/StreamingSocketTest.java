@@ -1,0 +1,149 @@
+package dev.berth.server.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.cri.api.v1.AttachRequest;
+import dev.berth.cri.api.v1.ExecRequest;
+import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.cri.api.v1.PortForwardRequest;
+import dev.berth.server.streaming.SpdyTestClient;
+import dev.berth.server.streaming.WebSocketTestClient;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kubectl exec, attach and port-forward end to end: the CRI RPC hands out a URL, a SPDY or
+ * WebSocket client speaks Kubernetes' protocols to Berth's streaming server, and the bytes reach
+ * a real container (exec through berth-shim, attach through its socket, port-forward into the
+ * pod's network namespace).
+ */
+@Tag("root")
+class StreamingSocketTest {
+    private static final String V4 = "v4.channel.k8s.io";
+    private static final String SUCCESS = "{\"metadata\":{},\"status\":\"Success\"}";
+
+    @TempDir
+    static Path shared;
+    private static TestRegistry registry;
+    private static String busybox;
+
+    @TempDir
+    Path dir;
+    private PodFixture pods;
+    private PodSandboxConfig pod;
+    private String podId;
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        if (!TestRegistry.available() || !BusyboxImage.available()) {
+            return;
+        }
+        registry = TestRegistry.start(Files.createDirectory(shared.resolve("registry")));
+        busybox = registry.pushImage("berth/busybox", "1", "\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"]", BusyboxImage.layer()).reference();
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        PodFixture.assumeCapable(registry);
+        pods = new PodFixture(dir, registry);
+        pods.pull(busybox);
+        pod = pods.pod("stream");
+        podId = pods.runPod(pod);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (pods != null) {
+            pods.close();
+        }
+    }
+
+    private static String path(String url) {
+        return URI.create(url).getRawPath();
+    }
+
+    private int port(String url) {
+        return URI.create(url).getPort();
+    }
+
+    @Test
+    void execOverSpdyCarriesStdinStdoutAndTheExitStatus() throws Exception {
+        String id = pods.createAndStart(podId, pod, pods.container("c", busybox, "sleep", "1000"));
+        String url = pods.runtime.exec(ExecRequest.newBuilder().setContainerId(id).addAllCmd(List.of("sh", "-c", "read l; echo got-$l; exit 3"))
+                .setStdin(true).setStdout(true).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.upgrade(port(url), path(url), V4)) {
+            SpdyTestClient.Stream error = client.openReplied("error");
+            SpdyTestClient.Stream stdin = client.openReplied("stdin");
+            SpdyTestClient.Stream stdout = client.openReplied("stdout");
+            stdin.send("hello\n");
+            stdin.finish();
+            assertEquals("got-hello\n", stdout.awaitFin());
+            String status = error.awaitFin();
+            assertTrue(status.contains("\"reason\":\"NonZeroExitCode\"") && status.contains("\"message\":\"3\""), status);
+        }
+    }
+
+    @Test
+    void execOverWebSocketV4EndsWithASuccessStatus() throws Exception {
+        String id = pods.createAndStart(podId, pod, pods.container("c", busybox, "sleep", "1000"));
+        String url = pods.runtime.exec(ExecRequest.newBuilder().setContainerId(id).addAllCmd(List.of("sh", "-c", "echo out; echo err >&2"))
+                .setStdout(true).setStderr(true).build()).getUrl();
+        var group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (WebSocketTestClient client = WebSocketTestClient.connect(group, port(url), path(url), V4)) {
+            WebSocketTestClient.Transcript transcript = client.readToClose();
+            assertEquals("out\n", transcript.text(1));
+            assertEquals("err\n", transcript.text(2));
+            assertEquals(SUCCESS, transcript.text(3));
+        } finally {
+            group.shutdownGracefully().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void attachReachesTheContainersOwnStdio() throws Exception {
+        String id = pods.createAndStart(podId, pod, pods.container("echo", busybox, "sh", "-c", "read l; echo got-$l")
+                .toBuilder().setStdin(true).setStdinOnce(true).build());
+        String url = pods.runtime.attach(AttachRequest.newBuilder().setContainerId(id).setStdin(true).setStdout(true).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.upgrade(port(url), path(url), V4)) {
+            SpdyTestClient.Stream error = client.openReplied("error");
+            SpdyTestClient.Stream stdin = client.openReplied("stdin");
+            SpdyTestClient.Stream stdout = client.openReplied("stdout");
+            stdin.send("x\n");
+            stdout.awaitText("got-x\n");
+            assertEquals(SUCCESS, error.awaitFin());
+        }
+    }
+
+    @Test
+    void portForwardReachesAPortInsideThePodsNetworkNamespace() throws Exception {
+        pods.createAndStart(podId, pod, pods.container("echo", busybox, "nc", "-ll", "-p", "8080", "-e", "cat"));
+        String url = pods.runtime.portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId).addPort(8080).build()).getUrl();
+        Thread.sleep(300); // nc listening
+        try (SpdyTestClient client = SpdyTestClient.upgrade(port(url), path(url), "portforward.k8s.io")) {
+            client.open("streamtype", "error", "port", "8080", "requestid", "0");
+            SpdyTestClient.Stream data = client.open("streamtype", "data", "port", "8080", "requestid", "0");
+            data.awaitReply();
+            data.send("ping\n");
+            data.awaitText("ping\n");
+        }
+    }
+}
