@@ -16,7 +16,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class BusyboxImage {
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final String NO_BUSYBOX = "needs " + BUSYBOX + " (Debian package busybox-static)";
-    private static final List<String> APPLETS = List.of("sh", "awk", "cat", "pwd", "nc", "echo", "env", "hostname", "id", "ls", "readlink", "sleep",
+    private static final List<String> APPLETS = List.of("sh", "awk", "cat", "pwd", "nc", "stty", "yes", "echo", "env", "hostname", "id", "ls", "readlink", "sleep",
             "tail", "head", "touch", "grep", "wc", "tr", "kill", "ps", "mount", "true", "false", "test");
 
     private BusyboxImage() {}

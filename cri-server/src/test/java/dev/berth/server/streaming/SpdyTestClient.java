@@ -243,9 +243,49 @@ public final class SpdyTestClient implements AutoCloseable {
         private int replyHeaderCount;
         private boolean fin;
         private SpdyStreamStatus reset;
+        private boolean countOnly;
+        private long count;
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
 
         Stream(int id) {
             this.id = id;
+        }
+
+        /** Keeps only the count and CRC-32 of what arrives (for large transfers). */
+        public synchronized void countOnly() {
+            countOnly = true;
+        }
+
+        public synchronized long count() {
+            return count;
+        }
+
+        public synchronized long crc() {
+            return crc.getValue();
+        }
+
+        /** Waits until {@code bytes} have arrived (or FIN, a reset, the end) and returns how many did. */
+        public long awaitCount(long bytes, long millis) {
+            long deadline = System.currentTimeMillis() + millis;
+            synchronized (this) {
+                while (count < bytes && !fin && reset == null && !ended) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        wait(Math.min(left, 100));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                return count;
+            }
+        }
+
+        public void send(byte[] bytes) throws IOException {
+            write(new DefaultSpdyDataFrame(id, Unpooled.wrappedBuffer(bytes)));
         }
 
         synchronized void replied(int headerCount) {
@@ -255,7 +295,11 @@ public final class SpdyTestClient implements AutoCloseable {
         }
 
         synchronized void received(byte[] bytes, boolean last) {
-            data.writeBytes(bytes);
+            count += bytes.length;
+            crc.update(bytes);
+            if (!countOnly) {
+                data.writeBytes(bytes);
+            }
             fin |= last;
             notifyAll();
         }
@@ -283,6 +327,20 @@ public final class SpdyTestClient implements AutoCloseable {
 
         synchronized boolean finished() {
             return fin;
+        }
+
+        public void awaitFinWithin(long millis) {
+            long deadline = System.currentTimeMillis() + millis;
+            synchronized (this) {
+                while (!fin && reset == null && !ended && System.currentTimeMillis() < deadline) {
+                    try {
+                        wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
         }
 
         public void awaitReply() {
