@@ -93,8 +93,13 @@ static void relay_tty(int master, int console, pid_t child, int *status) {
             const unsigned char *payload;
             size_t len;
             while ((rc = frame_read(client, &reader, &type, &payload, &len)) == 1) {
-                if (type == FRAME_RESIZE)
+                if (type == FRAME_RESIZE) {
                     frame_resize(master, payload, len);
+                    /* The daemon waits for this before it passes more stdin: a program that reads a
+                       line and then asks for the size must see the size sent before the line. */
+                    if (write(client, "k", 1) < 0) {
+                    }
+                }
                 frame_consume(&reader);
             }
             if (rc < 0) {

@@ -3,7 +3,6 @@ package dev.berth.runtime.shim;
 import dev.berth.runtime.ExecProcess;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** An exec'd process and, for a terminal, the console socket its shim reads resizes from. */
@@ -18,13 +17,13 @@ record ShimExec(Process process, Path consoleSocket, ShimSockets sockets) implem
         for (int attempt = 0; ; attempt++) {
             try (SocketChannel channel = sockets.connect(consoleSocket)) {
                 Frames.resize(channel, columns, rows);
+                // berth-shim answers one byte once the size is set, so stdin written after this
+                // call reaches a program that already sees the new size.
+                channel.read(java.nio.ByteBuffer.allocate(1));
                 return;
-            } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
-                if (attempt >= 100 || !process.isAlive()) {
-                    throw e;
-                }
             } catch (IOException e) {
-                if (attempt >= 100 || !process.isAlive() || Files.exists(consoleSocket)) {
+                // absent (ENOENT) or bound but not yet listening (ECONNREFUSED): the shim is still starting
+                if (attempt >= 100 || !process.isAlive()) {
                     throw e;
                 }
             }
