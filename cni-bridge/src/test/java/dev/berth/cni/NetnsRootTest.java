@@ -36,6 +36,10 @@ class NetnsRootTest {
         try {
             assertNotEquals(hostNetns, Files.getAttribute(pin, "unix:ino"), "the pin holds a new namespace");
             assertEquals(hostNetns, Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino"));
+            // the throwaway thread that made the namespace may still be on its way out
+            for (int i = 0; i < 100 && !netnsOfEveryThread().equals(Set.of(hostNetns)); i++) {
+                Thread.sleep(20);
+            }
             assertEquals(Set.of(hostNetns), netnsOfEveryThread(), "every JVM thread is still in the host namespace");
             assertEquals(hostInterfaces, interfaceNames(), "host interfaces still visible");
             String links = Sh.ok("nsenter", "--net=" + pin, "ip", "-o", "link", "show");
