@@ -27,6 +27,16 @@ public final class ContainerEvents {
     private final ReentrantLock publishing = new ReentrantLock();
 
     /** Hands the event to every subscriber; never waits for one. O(subscribers). */
+    /**
+     * Builds the event only when someone listens: an event carries statuses that cost runtime
+     * reads, which a node without an evented-PLEG kubelet should not pay on every call.
+     */
+    public void publish(java.util.function.Supplier<ContainerEventResponse> event) {
+        if (!subscribers.isEmpty()) {
+            publish(event.get());
+        }
+    }
+
     public void publish(ContainerEventResponse event) {
         publishing.lock();
         try {

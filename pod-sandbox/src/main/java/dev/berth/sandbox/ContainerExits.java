@@ -53,7 +53,7 @@ final class ContainerExits {
             ContainerRecord done = record.withExit(ContainerStates.nanos(exit.exitedAt()), exit.code(), ContainerStates.reason(exit),
                     exit.reason());
             env.containers().put(done);
-            env.events().publish(ContainerEventsOf.container(env, done, ContainerEventType.CONTAINER_STOPPED_EVENT));
+            env.events().publish(() -> ContainerEventsOf.container(env, done, ContainerEventType.CONTAINER_STOPPED_EVENT));
         });
     }
 }

@@ -42,7 +42,7 @@ final class ContainerLifecycle {
         }
         ContainerRecord started = record.withStartedAt(env.nowNanos());
         env.containers().put(started);
-        env.events().publish(ContainerEventsOf.container(env, started, ContainerEventType.CONTAINER_STARTED_EVENT));
+        env.events().publish(() -> ContainerEventsOf.container(env, started, ContainerEventType.CONTAINER_STARTED_EVENT));
         exits.watch(record.id());
     }
 
@@ -103,6 +103,6 @@ final class ContainerLifecycle {
         env.containers().remove(id);
         env.containerNames().release(record.reservedName(), id);
         stats.forget(record);
-        env.events().publish(ContainerEventsOf.container(env, record, ContainerEventType.CONTAINER_DELETED_EVENT));
+        env.events().publish(() -> ContainerEventsOf.container(env, record, ContainerEventType.CONTAINER_DELETED_EVENT));
     }
 }

@@ -99,7 +99,7 @@ final class CreateContainer {
                     writableLayer.toString());
             steps.run("record the container", () -> env.containers().put(record), () -> env.containers().remove(id));
             steps.commit();
-            env.events().publish(ContainerEventsOf.container(env, record, ContainerEventType.CONTAINER_CREATED_EVENT));
+            env.events().publish(() -> ContainerEventsOf.container(env, record, ContainerEventType.CONTAINER_CREATED_EVENT));
             return id;
         }
     }

@@ -28,6 +28,6 @@ final class RemovePodSandbox {
         FileTrees.deleteTree(env.bundleOf(id));
         env.store().remove(id);
         env.names().release(record.reservedName(), id);
-        env.events().publish(ContainerEventsOf.sandbox(env, id, dev.berth.cri.api.v1.ContainerEventType.CONTAINER_DELETED_EVENT));
+        env.events().publish(() -> ContainerEventsOf.sandbox(env, id, dev.berth.cri.api.v1.ContainerEventType.CONTAINER_DELETED_EVENT));
     }
 }

@@ -33,7 +33,7 @@ final class SandboxQueries {
         PodSandboxStatus.Builder status = PodSandboxStatus.newBuilder()
                 .setId(record.id())
                 .setMetadata(metadata(record))
-                .setState(state(record, runningPauses()))
+                .setState(state(record))
                 .setCreatedAt(record.createdAtNanos())
                 .setLinux(LinuxPodSandboxStatus.newBuilder()
                         .setNamespaces(Namespace.newBuilder().setOptions(record.namespaces().toProto())))
@@ -70,6 +70,19 @@ final class SandboxQueries {
                 .filter(c -> c.status() == ContainerStatus.RUNNING)
                 .map(ContainerState::id)
                 .collect(Collectors.toSet());
+    }
+
+    /** One sandbox's state: its own pause process asked, not every container's. */
+    private PodSandboxState state(SandboxRecord record) {
+        if (record.state() != SandboxState.READY) {
+            return PodSandboxState.SANDBOX_NOTREADY;
+        }
+        try {
+            return env.runtime().state(record.id()).status() == ContainerStatus.RUNNING
+                    ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
+        } catch (dev.berth.runtime.NoSuchContainerException e) {
+            return PodSandboxState.SANDBOX_NOTREADY;
+        }
     }
 
     static PodSandboxState state(SandboxRecord record, Set<String> runningPauses) {

@@ -41,7 +41,7 @@ final class StopPodSandbox {
         }
         if (record.state() != SandboxState.NOTREADY) {
             env.store().put(record.stopped());
-            env.events().publish(ContainerEventsOf.sandbox(env, id, ContainerEventType.CONTAINER_STOPPED_EVENT));
+            env.events().publish(() -> ContainerEventsOf.sandbox(env, id, ContainerEventType.CONTAINER_STOPPED_EVENT));
         }
     }
 
