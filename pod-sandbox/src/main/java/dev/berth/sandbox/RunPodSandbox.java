@@ -74,6 +74,7 @@ final class RunPodSandbox {
             steps.run("start the pause container", () -> env.runtime().start(id), () -> {});
             steps.run("record the sandbox", () -> env.store().put(record), () -> env.store().remove(id));
             steps.commit();
+            env.runtime().exit(id); // a waiting exit watcher tells status the pause lives, without a socket probe per call
             env.events().publish(() -> ContainerEventsOf.sandbox(env, id, ContainerEventType.CONTAINER_CREATED_EVENT));
             env.events().publish(() -> ContainerEventsOf.sandbox(env, id, ContainerEventType.CONTAINER_STARTED_EVENT));
             return id;

@@ -81,7 +81,21 @@ public final class SandboxService {
         SandboxService service = new SandboxService(env);
         service.cleanUpOrphans();
         new ContainerRecovery(env, service.exits).recover();
+        service.watchPauses();
         return service;
+    }
+
+    /** Exit watchers for the pause processes of ready sandboxes (status then needs no socket probe). */
+    private void watchPauses() {
+        for (SandboxRecord record : env.store().all()) {
+            if (record.state() == SandboxState.READY) {
+                try {
+                    env.runtime().exit(record.id());
+                } catch (dev.berth.runtime.NoSuchContainerException gone) {
+                    // reported NOTREADY by status
+                }
+            }
+        }
     }
 
     /** Stops watching container exits; containers keep running (the next daemon watches them again). */
