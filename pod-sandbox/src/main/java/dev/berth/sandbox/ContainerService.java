@@ -32,6 +32,7 @@ public final class ContainerService {
     private final ContainerLifecycle lifecycle;
     private final ContainerExecs execs;
     private final ContainerStatsQueries stats;
+    private final java.util.Map<String, dev.berth.cri.api.v1.ContainerResources> resources = new java.util.concurrent.ConcurrentHashMap<>();
 
     ContainerService(SandboxEnv env, ContainerExits exits) {
         this.env = env;
@@ -70,18 +71,14 @@ public final class ContainerService {
     public void remove(String idOrPrefix) {
         String id = resolve(idOrPrefix);
         env.locks().with(lockOf(id), () -> env.containers().get(id).ifPresent(lifecycle::remove));
+        resources.remove(id);
     }
 
     public ContainerStatus status(String idOrPrefix) {
         ContainerRecord record = record(resolve(idOrPrefix));
         ContainerStatus status = ContainerProtos.status(ContainerStates.of(env, record));
-        try {
-            return status.toBuilder()
-                    .setResources(ContainerResourcesView.of(dev.berth.runtime.oci.SpecFiles.read(env.containerBundleOf(record.id()))))
-                    .build();
-        } catch (dev.berth.runtime.oci.InvalidSpecException | RuntimeException e) {
-            return status; // the bundle is gone (removed meanwhile, or after a reboot): status without resources
-        }
+        dev.berth.cri.api.v1.ContainerResources resources = resourcesOf(record.id());
+        return resources == null ? status : status.toBuilder().setResources(resources).build();
     }
 
     /** The statuses of the sandbox's containers (PodSandboxStatus carries them for kubelet's evented PLEG). */
@@ -109,6 +106,28 @@ public final class ContainerService {
                 .toList();
     }
 
+    /**
+     * The resources from the container's bundle, parsed once (status is called every second or
+     * so per container) and forgotten when UpdateContainerResources or RemoveContainer changes them.
+     * Null when the bundle is gone (removed meanwhile, or after a reboot).
+     */
+    private dev.berth.cri.api.v1.ContainerResources resourcesOf(String id) {
+        dev.berth.cri.api.v1.ContainerResources cached = resources.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            dev.berth.cri.api.v1.ContainerResources read =
+                    ContainerResourcesView.of(dev.berth.runtime.oci.SpecFiles.read(env.containerBundleOf(id)));
+            if (env.containers().get(id).isPresent()) {
+                resources.put(id, read);
+            }
+            return read;
+        } catch (dev.berth.runtime.oci.InvalidSpecException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** CPU, memory, swap and writable-layer usage of one container; NOT_FOUND once its cgroup is gone. */
     public ContainerStats stats(String idOrPrefix) {
         return stats.stats(record(resolve(idOrPrefix)));
@@ -121,7 +140,13 @@ public final class ContainerService {
 
     public void updateResources(String idOrPrefix, LinuxContainerResources resources) {
         String id = resolve(idOrPrefix);
-        env.locks().with(lockOf(id), () -> execs.updateResources(record(id), resources));
+        env.locks().with(lockOf(id), () -> {
+            try {
+                execs.updateResources(record(id), resources);
+            } finally {
+                this.resources.remove(id);
+            }
+        });
     }
 
     public void reopenLog(String idOrPrefix) {
@@ -175,6 +200,7 @@ public final class ContainerService {
     void removeAllOf(String sandboxId) {
         for (ContainerRecord c : env.containersOf(sandboxId)) {
             env.locks().with(lockOf(c.id()), () -> env.containers().get(c.id()).ifPresent(lifecycle::remove));
+            resources.remove(c.id());
         }
     }
 
