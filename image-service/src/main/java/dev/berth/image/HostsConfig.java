@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * Registry hosts per containerd's {@code hosts.toml} directory layout: for registry {@code R},
  * {@code <dir>/R/hosts.toml}, else {@code <dir>/_default/hosts.toml}, else the default server
- * (HTTPS; {@code registry-1.docker.io} for docker.io). The file's {@code [host."..."]} mirrors come
+ * (HTTPS; {@code registry-1.docker.io} for docker.io; for localhost and 127.0.0.0/8 HTTPS and then plain
+ * HTTP, as containerd does). The file's {@code [host."..."]} mirrors come
  * first, in file order, then {@code server}. Plain HTTP only where a URL says {@code http://}.
  * Read at each pull, so edits apply without a restart (as containerd does).
  */
@@ -34,7 +35,10 @@ final class HostsConfig {
         Optional<Path> file = dir.flatMap(d -> firstExisting(d.resolve(domain).resolve("hosts.toml"),
                 d.resolve("_default").resolve("hosts.toml")));
         if (file.isEmpty()) {
-            return List.of(RegistryHost.plain(apiOf(defaultServer(domain), false)));
+            RegistryHost https = RegistryHost.plain(apiOf(defaultServer(domain), false));
+            // containerd's default for a registry on the node itself: HTTPS, then plain HTTP
+            return isLocalhost(domain) ? List.of(https, RegistryHost.plain(apiOf(URI.create("http://" + domain), false)))
+                    : List.of(https);
         }
         try {
             return parse(domain, file.get(), TOML.readTree(file.get().toFile()));
@@ -125,6 +129,13 @@ final class HostsConfig {
             path = path + "/v2";
         }
         return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path);
+    }
+
+    /** localhost, 127.0.0.0/8 or ::1, with or without a port. */
+    static boolean isLocalhost(String domain) {
+        String host = domain.startsWith("[") ? domain.substring(1, Math.max(1, domain.indexOf(']')))
+                : domain.contains(":") ? domain.substring(0, domain.lastIndexOf(':')) : domain;
+        return host.equals("localhost") || host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}");
     }
 
     static URI defaultServer(String domain) {

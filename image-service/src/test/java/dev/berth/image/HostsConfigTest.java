@@ -41,6 +41,18 @@ class HostsConfigTest {
     }
 
     @Test
+    void aRegistryOnTheNodeItselfIsTriedOverHttpsThenPlainHttpAsContainerdDoes() {
+        HostsConfig config = new HostsConfig(Optional.empty());
+        assertEquals(List.of(URI.create("https://127.0.0.1:5000/v2"), URI.create("http://127.0.0.1:5000/v2")),
+                config.hostsFor("127.0.0.1:5000").stream().map(RegistryHost::api).toList());
+        assertEquals(2, config.hostsFor("localhost:5000").size());
+        assertEquals(2, config.hostsFor("[::1]:5000").size());
+        assertEquals(List.of(URI.create("https://registry.example:5000/v2")),
+                config.hostsFor("registry.example:5000").stream().map(RegistryHost::api).toList(), "any other host: HTTPS only");
+        assertEquals(1, config.hostsFor("127.example.com").size());
+    }
+
+    @Test
     void mirrorsComeFirstInFileOrderThenTheServer() throws Exception {
         write("registry.example", """
                 server = "https://registry.example"
