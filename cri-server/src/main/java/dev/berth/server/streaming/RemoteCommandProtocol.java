@@ -1,6 +1,5 @@
 package dev.berth.server.streaming;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -49,9 +48,7 @@ enum RemoteCommandProtocol {
 
     /** What the error stream carries for {@code status}; empty for a success before v4. */
     byte[] errorStreamBytes(RemoteStatus status) {
-        if (statusJson) {
-            return status.json();
-        }
-        return status.success() ? new byte[0] : status.message().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = status.encode(statusJson);
+        return bytes == null ? new byte[0] : bytes;
     }
 }

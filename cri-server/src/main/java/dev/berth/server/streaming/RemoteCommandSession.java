@@ -107,7 +107,7 @@ final class RemoteCommandSession implements SessionHandler.Session {
         } catch (Exception e) {
             LOG.log(Level.FINE, name + " did not start", e);
             String what = request instanceof StreamRequest.Exec ? "error executing command in container: " : "error attaching to container: ";
-            end(ExitStatus.internalError(what + (e.getMessage() != null ? e.getMessage() : e.toString())));
+            end(RemoteStatus.internalError(what + (e.getMessage() != null ? e.getMessage() : e.toString())));
             return null;
         }
     }
@@ -130,14 +130,14 @@ final class RemoteCommandSession implements SessionHandler.Session {
     }
 
     /** kubelet reports an attach as a success whatever the container's exit code. */
-    private ExitStatus statusOf(int exitCode) {
+    private RemoteStatus statusOf(int exitCode) {
         if (request instanceof StreamRequest.Exec exec && exitCode != 0) {
-            return ExitStatus.exitCode(exec.command(), exitCode);
+            return RemoteStatus.exitCode(exec.command(), exitCode);
         }
-        return ExitStatus.success();
+        return RemoteStatus.success();
     }
 
-    private void end(ExitStatus status) {
+    private void end(RemoteStatus status) {
         byte[] message = status.encode(protocol.statusJson);
         if (message != null) {
             writer.sendNow(ERROR, message, 0, message.length);

@@ -1,68 +1,129 @@
 package dev.berth.server.streaming;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * How a remote-command session ended, as the Kubernetes metav1.Status kubelet writes to the
- * error stream. kubectl reads the exit code from {@code details.causes[reason=ExitCode].message}.
- * Field order and omitted empty fields follow Go's encoding of the struct.
+ * How an exec or attach ended, as kubelet writes it on the error channel (remotecommand exec.go, attach.go,
+ * httpstream.go): v4 and later get the metav1.Status as Go's encoding/json marshals it, older protocols only
+ * a failure's message.
  */
-record RemoteStatus(boolean success, String message, String reason, List<Cause> causes, int code) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class RemoteStatus {
 
-    /** One of {@code details.causes}; an empty reason is omitted, as Go's {@code omitempty} does. */
-    record Cause(String reason, String message) {}
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .build();
 
-    RemoteStatus {
-        causes = List.copyOf(causes);
+    private record Cause(String reason, String message) {}
+
+    private final boolean success;
+    private final String message;
+    private final String reason;
+    private final Cause cause;
+    private final int code;
+
+    private RemoteStatus(boolean success, String message, String reason, Cause cause, int code) {
+        this.success = success;
+        this.message = message;
+        this.reason = reason;
+        this.cause = cause;
+        this.code = code;
     }
 
-    static RemoteStatus succeeded() {
-        return new RemoteStatus(true, "", "", List.of(), 0);
+    static RemoteStatus success() {
+        return new RemoteStatus(true, null, null, null, 0);
     }
 
-    /** An exec'd command that exited non-zero; the message is containerd's, wrapped as kubelet wraps it. */
-    static RemoteStatus exited(List<String> command, int exitCode) {
-        return new RemoteStatus(false, "command terminated with non-zero exit code: error executing command "
-                + "[" + String.join(" ", command) + "], exit code " + exitCode,
-                "NonZeroExitCode", List.of(new Cause("ExitCode", Integer.toString(exitCode))), 0);
+    /** An exec whose command exited non-zero; the message is containerd's CodeExitError wrapped by kubelet. */
+    static RemoteStatus exitCode(List<String> command, int exitCode) {
+        String error = "error executing command [" + String.join(" ", command) + "], exit code " + exitCode;
+        return new RemoteStatus(false, "command terminated with non-zero exit code: " + error, "NonZeroExitCode",
+                new Cause("ExitCode", Integer.toString(exitCode)), 0);
     }
 
-    /** A session that could not run (apierrors.NewInternalError). */
+    /** apimachinery's NewInternalError. */
     static RemoteStatus internalError(String error) {
-        return new RemoteStatus(false, "Internal error occurred: " + error, "InternalError", List.of(new Cause("", error)), 500);
+        return new RemoteStatus(false, "Internal error occurred: " + error, "InternalError", new Cause(null, error), 500);
     }
 
-    byte[] json() {
-        ObjectNode status = JSON.createObjectNode();
-        status.putObject("metadata");
-        status.put("status", success ? "Success" : "Failure");
-        putIfNotEmpty(status, "message", message);
-        putIfNotEmpty(status, "reason", reason);
-        if (!causes.isEmpty()) {
-            var list = status.putObject("details").putArray("causes");
-            for (Cause cause : causes) {
-                ObjectNode node = list.addObject();
-                putIfNotEmpty(node, "reason", cause.reason());
-                putIfNotEmpty(node, "message", cause.message());
+    /** What to write on the error channel, or null when nothing is written (success before v4). */
+    byte[] encode(boolean statusJson) {
+        if (statusJson) {
+            return json();
+        }
+        return success ? null : message.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Fields in metav1.Status's order, the empty ListMeta included, omitempty ones left out. */
+    private byte[] json() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.setCharacterEscapes(GoEscapes.INSTANCE);
+            json.writeStartObject();
+            json.writeObjectFieldStart("metadata");
+            json.writeEndObject();
+            json.writeStringField("status", success ? "Success" : "Failure");
+            writeIfSet(json, "message", message);
+            writeIfSet(json, "reason", reason);
+            if (cause != null) {
+                json.writeObjectFieldStart("details");
+                json.writeArrayFieldStart("causes");
+                json.writeStartObject();
+                writeIfSet(json, "reason", cause.reason());
+                writeIfSet(json, "message", cause.message());
+                json.writeEndObject();
+                json.writeEndArray();
+                json.writeEndObject();
             }
+            if (code != 0) {
+                json.writeNumberField("code", code);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (code != 0) {
-            status.put("code", code);
-        }
-        try {
-            return JSON.writeValueAsBytes(status);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a status", e);
+        return out.toByteArray();
+    }
+
+    private static void writeIfSet(JsonGenerator json, String field, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            json.writeStringField(field, value);
         }
     }
 
-    private static void putIfNotEmpty(ObjectNode node, String field, String value) {
-        if (!value.isEmpty()) {
-            node.put(field, value);
+    /** encoding/json's HTML-safe escapes, which a byte-for-byte comparison with kubelet would notice. */
+    private static final class GoEscapes extends CharacterEscapes {
+        static final GoEscapes INSTANCE = new GoEscapes();
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        private GoEscapes() {
+            ascii['<'] = ESCAPE_STANDARD;
+            ascii['>'] = ESCAPE_STANDARD;
+            ascii['&'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return switch (ch) {
+                case 0x2028 -> new SerializedString("\\u2028");
+                case 0x2029 -> new SerializedString("\\u2029");
+                default -> null;
+            };
         }
     }
 }

@@ -191,9 +191,9 @@ final class SpdyRemoteCommandSession implements SpdyConnection.Listener {
             }
         }
         if (command != null && exitCode != 0) {
-            return RemoteStatus.exited(command, exitCode);
+            return RemoteStatus.exitCode(command, exitCode);
         }
-        return RemoteStatus.succeeded(); // kubelet reports no exit code for attach
+        return RemoteStatus.success(); // kubelet reports no exit code for attach
     }
 
     private Thread pump(InputStream source, SpdyStream target, String suffix) {
