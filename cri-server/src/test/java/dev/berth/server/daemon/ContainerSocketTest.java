@@ -36,12 +36,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,40 +51,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("root")
 class ContainerSocketTest {
-    @TempDir
-    static Path shared;
-    private static TestRegistry registry;
-    private static String busybox;
+    @RegisterExtension
+    static final BusyboxRegistry IMAGES = new BusyboxRegistry("\"Env\":[\"PATH=/bin\",\"FROM_IMAGE=yes\"],\"Cmd\":[\"sh\"],\"WorkingDir\":\"/tmp\"");
     private static String busyboxInt;
 
     @TempDir
     Path dir;
     private PodFixture pods;
+    private String busybox;
 
     @BeforeAll
-    static void startRegistry() throws Exception {
-        if (!TestRegistry.available() || !BusyboxImage.available()) {
-            return;
-        }
-        registry = TestRegistry.start(Files.createDirectory(shared.resolve("registry")));
-        byte[] layer = BusyboxImage.layer();
-        busybox = registry.pushImage("berth/busybox", "1",
-                "\"Env\":[\"PATH=/bin\",\"FROM_IMAGE=yes\"],\"Cmd\":[\"sh\"],\"WorkingDir\":\"/tmp\"", layer).reference();
-        busyboxInt = registry.pushImage("berth/busybox-int", "1",
-                "\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],\"StopSignal\":\"SIGINT\"", layer).reference();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
+    static void pushStopSignalImage() throws Exception {
+        if (IMAGES.registry() != null) {
+            busyboxInt = IMAGES.push("berth/busybox-int", "\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],\"StopSignal\":\"SIGINT\"");
         }
     }
 
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(registry);
-        pods = new PodFixture(dir, registry);
+        PodFixture.assumeCapable(IMAGES.registry());
+        busybox = IMAGES.busybox();
+        pods = new PodFixture(dir, IMAGES.registry());
         pods.pull(busybox);
     }
 

@@ -19,12 +19,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,36 +33,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("root")
 class DaemonCrashTest {
-    @TempDir
-    static Path shared;
-    private static TestRegistry registry;
-    private static String busybox;
+    @RegisterExtension
+    static final BusyboxRegistry IMAGES = new BusyboxRegistry("\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"]");
+
 
     @TempDir
     Path dir;
     private PodFixture pods;
+    private String busybox;
     private Process daemon;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        if (!TestRegistry.available() || !BusyboxImage.available()) {
-            return;
-        }
-        registry = TestRegistry.start(Files.createDirectory(shared.resolve("registry")));
-        busybox = registry.pushImage("berth/busybox", "1", "\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"]", BusyboxImage.layer()).reference();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(registry);
-        pods = new PodFixture(dir, registry);
+        PodFixture.assumeCapable(IMAGES.registry());
+        busybox = IMAGES.busybox();
+        pods = new PodFixture(dir, IMAGES.registry());
         pods.stopDaemon(); // this test runs the daemon as a process of its own
         daemon = pods.startProcess();
         pods.pull(busybox);

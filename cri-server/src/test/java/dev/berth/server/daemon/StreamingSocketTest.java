@@ -15,12 +15,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,40 +30,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("root")
 class StreamingSocketTest {
+    @RegisterExtension
+    static final BusyboxRegistry IMAGES = new BusyboxRegistry("\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"]");
+
     private static final String V4 = "v4.channel.k8s.io";
     private static final String SUCCESS = "{\"metadata\":{},\"status\":\"Success\"}";
 
-    @TempDir
-    static Path shared;
-    private static TestRegistry registry;
-    private static String busybox;
 
     @TempDir
     Path dir;
     private PodFixture pods;
+    private String busybox;
     private PodSandboxConfig pod;
     private String podId;
 
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        if (!TestRegistry.available() || !BusyboxImage.available()) {
-            return;
-        }
-        registry = TestRegistry.start(Files.createDirectory(shared.resolve("registry")));
-        busybox = registry.pushImage("berth/busybox", "1", "\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"]", BusyboxImage.layer()).reference();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(registry);
-        pods = new PodFixture(dir, registry);
+        PodFixture.assumeCapable(IMAGES.registry());
+        busybox = IMAGES.busybox();
+        pods = new PodFixture(dir, IMAGES.registry());
         pods.pull(busybox);
         pod = pods.pod("stream");
         podId = pods.runPod(pod);
