@@ -9,16 +9,20 @@ import dev.berth.cri.api.v1.LinuxRuntimeConfiguration;
 import dev.berth.cri.api.v1.RuntimeCondition;
 import dev.berth.cri.api.v1.RuntimeConfigRequest;
 import dev.berth.cri.api.v1.RuntimeConfigResponse;
+import dev.berth.cri.api.v1.RuntimeFeatures;
+import dev.berth.cri.api.v1.RuntimeHandler;
+import dev.berth.cri.api.v1.RuntimeHandlerFeatures;
 import dev.berth.cri.api.v1.RuntimeStatus;
 import dev.berth.cri.api.v1.StatusRequest;
 import dev.berth.cri.api.v1.StatusResponse;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
+import dev.berth.runtime.cgroup.CgroupLayout;
+import dev.berth.sandbox.SandboxSettings;
 import dev.berth.server.BuildInfo;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.health.Condition;
 import dev.berth.server.health.ReadinessCheck;
-import dev.berth.runtime.cgroup.CgroupLayout;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +56,9 @@ public final class RuntimeInfoRpcs {
                 .build();
     }
 
+    /** Supplemental groups policy Strict is honoured (only the listed groups, none from the image's /etc/group). */
+    private static final RuntimeFeatures FEATURES = RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true).build();
+
     public StatusResponse status(StatusRequest request) {
         RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
         for (ReadinessCheck check : checks) {
@@ -59,7 +66,12 @@ public final class RuntimeInfoRpcs {
             status.addConditions(RuntimeCondition.newBuilder()
                     .setType(c.type()).setStatus(c.ready()).setReason(c.reason()).setMessage(c.message()));
         }
-        StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status);
+        StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status).setFeatures(FEATURES);
+        // kubelet reads what each handler supports: no recursive read-only mounts and no user
+        // namespaces yet (both are refused with a clear message at CreateContainer/RunPodSandbox).
+        SandboxSettings.DEFAULT_HANDLERS.stream().sorted().forEach(name -> response.addRuntimeHandlers(RuntimeHandler.newBuilder()
+                .setName(name)
+                .setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(false).setUserNamespaces(false))));
         if (request.getVerbose()) {
             response.putAllInfo(verboseInfo());
         }

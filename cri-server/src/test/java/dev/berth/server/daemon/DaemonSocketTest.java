@@ -37,6 +37,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -109,6 +110,9 @@ class DaemonSocketTest {
         JsonNode cfg = json.readTree(status.getInfoOrThrow("config"));
         assertEquals(config.grpc().socket().toString(), cfg.path("grpc").path("socket").asText());
         assertEquals(config.root().toString(), cfg.path("root").asText());
+        assertEquals(List.of("", "berth"), status.getRuntimeHandlersList().stream().map(h -> h.getName()).toList());
+        assertFalse(status.getRuntimeHandlers(0).getFeatures().getUserNamespaces());
+        assertTrue(status.getFeatures().getSupplementalGroupsPolicy());
         JsonNode host = json.readTree(status.getInfoOrThrow("host"));
         assertEquals("cgroupfs", host.path("cgroupDriver").asText());
         assertFalse(host.path("cgroupVersion").asText().isEmpty());
