@@ -31,7 +31,7 @@ final class ContainerExecs {
             throw SandboxException.invalid("exec into container " + record.id() + " has an empty command");
         }
         requireRunning(record, "exec into it");
-        Spec.Process process = withArgs(containerProcess(record), command);
+        Spec.Process process = withArgs(containerProcess(record), command, false);
         try {
             return env.runtime().execSync(record.id(), process, timeout, maxOutputBytes);
         } catch (NoSuchContainerException e) {
@@ -47,9 +47,7 @@ final class ContainerExecs {
             throw SandboxException.invalid("exec into container " + record.id() + " has an empty command");
         }
         requireRunning(record, "exec into it");
-        Spec.Process p = containerProcess(record);
-        Spec.Process process = new Spec.Process(tty, p.user(), List.copyOf(command), p.env(), p.cwd(), p.capabilities(), p.rlimits(),
-                p.noNewPrivileges(), p.oomScoreAdj(), p.apparmorProfile(), p.selinuxLabel());
+        Spec.Process process = withArgs(containerProcess(record), command, tty);
         try {
             return env.runtime().exec(record.id(), process);
         } catch (NoSuchContainerException e) {
@@ -103,7 +101,7 @@ final class ContainerExecs {
         }
     }
 
-    private void requireRunning(ContainerRecord record, String what) {
+    void requireRunning(ContainerRecord record, String what) {
         ContainerState state = ContainerStates.of(env, record).state();
         if (state != ContainerState.CONTAINER_RUNNING) {
             throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "container " + record.id() + " is "
@@ -120,8 +118,9 @@ final class ContainerExecs {
         }
     }
 
-    private static Spec.Process withArgs(Spec.Process p, List<String> args) {
-        return new Spec.Process(false, p.user(), List.copyOf(args), p.env(), p.cwd(), p.capabilities(), p.rlimits(),
+    /** The container's own process settings with another command, with or without a terminal. */
+    private static Spec.Process withArgs(Spec.Process p, List<String> args, boolean tty) {
+        return new Spec.Process(tty, p.user(), List.copyOf(args), p.env(), p.cwd(), p.capabilities(), p.rlimits(),
                 p.noNewPrivileges(), p.oomScoreAdj(), p.apparmorProfile(), p.selinuxLabel());
     }
 

@@ -181,12 +181,7 @@ public final class ContainerService {
 
     /** Fails unless the container exists and runs (streaming requests check before they hand out a URL). */
     public void requireRunning(String idOrPrefix) {
-        ContainerRecord record = record(resolve(idOrPrefix));
-        dev.berth.cri.api.v1.ContainerState state = ContainerStates.of(env, record).state();
-        if (state != dev.berth.cri.api.v1.ContainerState.CONTAINER_RUNNING) {
-            throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "container " + record.id() + " is "
-                    + StateNames.of(state) + "; it must be running");
-        }
+        execs.requireRunning(record(resolve(idOrPrefix)), "stream to it");
     }
 
     /** Stops every container of the sandbox at once (SIGKILL), as StopPodSandbox must. */

@@ -122,7 +122,8 @@ final class ContainerStatsQueries {
         }
     }
 
-    private static UInt64Value u64(long value) {
+    /** A CRI counter; a negative reading (a counter that went backwards) is reported as 0. */
+    static UInt64Value u64(long value) {
         return UInt64Value.newBuilder().setValue(Math.max(0, value)).build();
     }
 }

@@ -16,7 +16,6 @@ import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.sys.Syscalls;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -117,8 +116,7 @@ final class RunPodSandbox {
 
     private SandboxRecord draft(String id, PodSandboxConfig config, String handler) {
         PodSandboxMetadata meta = config.getMetadata();
-        Instant now = env.clock().instant();
-        long createdAt = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long createdAt = env.nowNanos();
         return new SandboxRecord(SandboxRecord.FORMAT, id, meta.getName(), meta.getNamespace(), meta.getUid(), meta.getAttempt(),
                 createdAt, SandboxState.READY, config.getLabelsMap(), config.getAnnotationsMap(), handler, null, List.of(),
                 config.getHostname(), config.getLogDirectory(), config.getLinux().getCgroupParent(),

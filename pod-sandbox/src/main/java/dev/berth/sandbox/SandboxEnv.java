@@ -50,8 +50,7 @@ record SandboxEnv(
     }
 
     long nowNanos() {
-        java.time.Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return ContainerStates.nanos(clock.instant());
     }
 
     /** The containers of one sandbox. */

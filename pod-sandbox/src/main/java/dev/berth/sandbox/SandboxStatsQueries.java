@@ -1,5 +1,7 @@
 package dev.berth.sandbox;
 
+import static dev.berth.sandbox.ContainerStatsQueries.u64;
+
 import dev.berth.cri.api.v1.ContainerStats;
 import dev.berth.cri.api.v1.CpuUsage;
 import dev.berth.cri.api.v1.LinuxPodSandboxStats;
@@ -10,7 +12,6 @@ import dev.berth.cri.api.v1.PodSandboxAttributes;
 import dev.berth.cri.api.v1.PodSandboxStats;
 import dev.berth.cri.api.v1.PodSandboxStatsFilter;
 import dev.berth.cri.api.v1.ProcessUsage;
-import dev.berth.cri.api.v1.UInt64Value;
 import dev.berth.runtime.ContainerUsage;
 import dev.berth.runtime.NoSuchContainerException;
 import java.io.UncheckedIOException;
@@ -116,9 +117,5 @@ final class SandboxStatsQueries {
             }
         }
         return net.addAllInterfaces(all).build();
-    }
-
-    private static UInt64Value u64(long value) {
-        return UInt64Value.newBuilder().setValue(Math.max(0, value)).build();
     }
 }
