@@ -374,13 +374,27 @@ static int await_ready(struct monitor *m, int sync) {
 }
 
 int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
-    struct monitor m = {.dir = dir, .plan = plan, .sync = -1, .start_client = -1, .listen_fd = -1, .out_fd = -1, .err_fd = -1,
-                        .attach = {.listen_fd = -1, .stdin_fd = -1, .tty_fd = -1}};
-    for (int i = 0; i < MAX_CLIENTS; i++)
-        m.clients[i].fd = -1;
-    m.out.name = "stdout";
-    m.err.name = "stderr";
+    /* On the heap, not the stack: the monitor holds ~300 KB of buffers (attach frames, partial log
+     * lines) that most containers never fill. A block this big is a fresh zeroed mmap, so only the
+     * pages in use take memory; zeroing a stack variable would make every page resident for the
+     * container's whole life, and again in the pause process forked from it. */
     char reportmsg[sizeof shim_error + 32];
+    struct monitor *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(reportmsg, sizeof reportmsg, "error the shim monitor is out of memory\n");
+        write_all(report_fd, reportmsg, strlen(reportmsg));
+        return 1;
+    }
+    /* Field by field: a compound literal would be built on the stack and copied, touching every page. */
+    m->dir = dir;
+    m->plan = plan;
+    m->sync = m->listen_fd = m->out_fd = m->err_fd = -1;
+    m->start_client = -1;
+    m->attach.listen_fd = m->attach.stdin_fd = m->attach.tty_fd = -1;
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        m->clients[i].fd = -1;
+    m->out.name = "stdout";
+    m->err.name = "stderr";
     struct ns_setup ns;
     int sv[2], child_in = -1, child_out = -1, child_err = -1;
 
@@ -390,18 +404,18 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, NULL);
-    m.sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    m->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
-    if (logger_open(&m.log, plan_get(plan, "log", NULL)) < 0 || ns_plan(plan, &ns) < 0
-        || open_stdio(plan, &m, &child_in, &child_out, &child_err) < 0
-        || listen_control(&m) < 0 || attach_listen(&m.attach, dir) < 0)
+    if (logger_open(&m->log, plan_get(plan, "log", NULL)) < 0 || ns_plan(plan, &ns) < 0
+        || open_stdio(plan, m, &child_in, &child_out, &child_err) < 0
+        || listen_control(m) < 0 || attach_listen(&m->attach, dir) < 0)
         goto failed;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         fail("socketpair");
         goto failed;
     }
     /* A cgroup may be reused (a shared cgroupsPath): only kills after this reading are the container's. */
-    oom_read(plan, &m.oom_before);
+    oom_read(plan, &m->oom_before);
     /* A joined PID namespace applies to children only: enter it here, before the clone. */
     if (ns_enter(&ns, CLONE_NEWPID) < 0)
         goto failed;
@@ -418,19 +432,19 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
                              .tty = plan_find(plan, "terminal") != NULL};
         init_run(plan, &ns, &io);
     }
-    m.init = pid;
+    m->init = pid;
     close(sv[1]);
     if (child_in >= 0) {
         close(child_in);
         close(child_out);
         close(child_err);
     }
-    m.sync = sv[0];
+    m->sync = sv[0];
     if ((ns.new_flags & CLONE_NEWUSER) && ns_write_id_maps(plan, pid) < 0) {
         kill(pid, SIGKILL);
         goto failed;
     }
-    if (send(m.sync, "g", 1, MSG_NOSIGNAL) != 1 || await_ready(&m, m.sync) < 0) {
+    if (send(m->sync, "g", 1, MSG_NOSIGNAL) != 1 || await_ready(m, m->sync) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         goto failed;
@@ -445,15 +459,15 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
     snprintf(reportmsg, sizeof reportmsg, "ok %d\n", pid);
     write_all(report_fd, reportmsg, strlen(reportmsg));
     close(report_fd);
-    serve(&m);
+    serve(m);
     return 0;
 
 failed:
     snprintf(reportmsg, sizeof reportmsg, "error %s\n", shim_error);
     write_all(report_fd, reportmsg, strlen(reportmsg));
-    if (m.listen_fd >= 0) {
+    if (m->listen_fd >= 0) {
         char sock[PATH_MAX];
-        path_in(&m, "shim.sock", sock, sizeof sock);
+        path_in(m, "shim.sock", sock, sizeof sock);
         unlink(sock);
     }
     return 1;

@@ -76,7 +76,7 @@ public final class ShimRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the runtime root " + root, e);
         }
-        return new ShimRuntime(root, ShimBinary.install(root.resolve(".bin")), cgroups, clock);
+        return new ShimRuntime(root, ShimBinary.path(), cgroups, clock);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.berth.runtime.sys;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
@@ -23,6 +24,13 @@ public final class LinuxSyscalls implements Syscalls {
     private static final long SIOCGIFFLAGS = 0x8913;
     private static final long SIOCSIFFLAGS = 0x8914;
     private static final int IFF_UP = 0x1;
+    private static final int MFD_CLOEXEC = 0x1;
+    private static final int MFD_ALLOW_SEALING = 0x2;
+    private static final int F_ADD_SEALS = 1033;
+    private static final int F_SEAL_SEAL = 0x1;
+    private static final int F_SEAL_SHRINK = 0x2;
+    private static final int F_SEAL_GROW = 0x4;
+    private static final int F_SEAL_WRITE = 0x8;
     private static final int IFREQ_SIZE = 40;
     private static final int IFNAMSIZ = 16;
 
@@ -44,6 +52,15 @@ public final class LinuxSyscalls implements Syscalls {
         int open(String path, int flags);
 
         int close(int fd);
+
+        @SaveError
+        int memfd_create(String name, int flags);
+
+        @SaveError
+        long write(int fd, @In byte[] buffer, long count);
+
+        @SaveError
+        int fcntl(int fd, int command, int argument);
 
         @SaveError
         int kill(int pid, int signal);
@@ -111,6 +128,26 @@ public final class LinuxSyscalls implements Syscalls {
     @Override
     public void close(int fd) {
         Holder.LIBC.close(fd);
+    }
+
+    @Override
+    public int sealedCopy(String name, byte[] content) {
+        int fd = Holder.LIBC.memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        check(fd, "memfd_create", name);
+        try {
+            byte[] rest = content;
+            while (rest.length > 0) {
+                long written = Holder.LIBC.write(fd, rest, rest.length);
+                check(written < 0 ? -1 : 0, "write", "memfd " + name);
+                rest = Arrays.copyOfRange(rest, (int) written, rest.length);
+            }
+            check(Holder.LIBC.fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE), "fcntl",
+                    "F_ADD_SEALS on memfd " + name);
+            return fd;
+        } catch (RuntimeException e) {
+            Holder.LIBC.close(fd);
+            throw e;
+        }
     }
 
     @Override

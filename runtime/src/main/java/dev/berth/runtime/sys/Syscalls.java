@@ -62,6 +62,13 @@ public interface Syscalls {
     void close(int fd);
 
     /**
+     * A sealed in-memory copy of an executable (memfd_create + F_SEAL_WRITE and friends), open
+     * close-on-exec in this process: any process may run it as {@code /proc/<our pid>/fd/<fd>}, and
+     * nobody, not even root through {@code /proc/<pid>/exe}, can change it (CVE-2019-5736).
+     */
+    int sealedCopy(String name, byte[] content);
+
+    /**
      * Sets IFF_UP on network interface {@code name} in the calling thread's network namespace
      * (socket(2) + ioctl(2) SIOCGIFFLAGS/SIOCSIFFLAGS); cni-bridge uses it for {@code lo} of a new netns.
      */

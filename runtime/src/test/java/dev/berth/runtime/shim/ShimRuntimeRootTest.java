@@ -299,7 +299,7 @@ class ShimRuntimeRootTest {
 
         assertEquals(List.of(), runtime.list(), "no container state is left behind");
         try (var left = Files.list(dir.resolve("state"))) {
-            assertEquals(List.of(".bin"), left.map(p -> p.getFileName().toString()).toList());
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList());
         }
     }
 
