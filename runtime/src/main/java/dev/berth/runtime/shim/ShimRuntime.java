@@ -55,11 +55,17 @@ public final class ShimRuntime implements ContainerRuntime {
     private final Clock clock;
     private final ShimSockets sockets = new ShimSockets(new LinuxSyscalls());
     private static final int SIGKILL = 9;
-    private static final String OWN_PID_NS = "own_pid_ns";
 
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     /** Containers whose create runs now: their shim may not listen yet, which must not read as "exited". */
     private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    /**
+     * What was read once of each container, so kubelet's status and list polling reads no files:
+     * its fixed facts, that it started (never undone) and its exit (final). Dropped at delete.
+     */
+    private final Map<String, ContainerFacts> facts = new ConcurrentHashMap<>();
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
+    private final Map<String, ExitStatus> exited = new ConcurrentHashMap<>();
 
     private ShimRuntime(Path root, Path shim, CgroupPlacement cgroups, Clock clock) {
         this.root = root;
@@ -107,7 +113,7 @@ public final class ShimRuntime implements ContainerRuntime {
             meta.put("bundle", bundle.toAbsolutePath().toString());
             meta.put("created", clock.instant().toString());
             meta.put("cgroups_path", cgroupsPath);
-            meta.put(OWN_PID_NS, Boolean.toString(ownsPidNamespace(spec)));
+            meta.put(ContainerFacts.OWN_PID_NS, Boolean.toString(ownsPidNamespace(spec)));
             dir.writeMeta(meta);
             ContainerDir.writeAtomic(dir.plan(), plan);
             runCreate(id, dir);
@@ -157,6 +163,7 @@ public final class ShimRuntime implements ContainerRuntime {
         if (!reply.equals("ok")) {
             throw new RuntimeFailureException("cannot start container " + id + ": " + reply.replaceFirst("^error ", ""));
         }
+        started.add(id);
     }
 
     @Override
@@ -166,7 +173,7 @@ public final class ShimRuntime implements ContainerRuntime {
         if (reply != null && !reply.equals("ok")) {
             throw new RuntimeFailureException("cannot signal container " + id + ": " + reply.replaceFirst("^error ", ""));
         }
-        if (signal == SIGKILL && !ownsPidNamespace(dir)) {
+        if (signal == SIGKILL && !facts(id, dir).ownPidNamespace()) {
             // Without a PID namespace of its own the init's death does not take its children
             // along (host or pod PID namespace): SIGKILL is for every process of the container.
             CgroupProcesses.killAll(cgroupPaths(id), Duration.ZERO);
@@ -177,15 +184,6 @@ public final class ShimRuntime implements ContainerRuntime {
     private static boolean ownsPidNamespace(Spec spec) {
         return spec.linux() != null && spec.linux().namespaces() != null
                 && spec.linux().namespaces().stream().anyMatch(n -> "pid".equals(n.type()) && (n.path() == null || n.path().isEmpty()));
-    }
-
-    private static boolean ownsPidNamespace(ContainerDir dir) {
-        try {
-            Map<String, String> meta = dir.readMeta();
-            return meta == null || !"false".equals(meta.get(OWN_PID_NS)); // containers of older daemons: as before
-        } catch (IOException e) {
-            return true;
-        }
     }
 
     @Override
@@ -207,18 +205,15 @@ public final class ShimRuntime implements ContainerRuntime {
                 throw new RuntimeFailureException("container " + id + " did not exit within " + KILL_WAIT.toSeconds() + " s of SIGKILL", e);
             }
         }
-        try {
-            Map<String, String> meta = dir.readMeta();
-            if (meta != null && meta.containsKey("cgroups_path")) {
-                // Processes the init left behind (its children, in a shared PID namespace) would keep the cgroup busy.
-                CgroupProcesses.killAll(cgroups.paths(meta.get("cgroups_path")), KILL_WAIT);
-                cgroups.destroy(meta.get("cgroups_path"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the state of container " + id, e);
-        }
+        String cgroupsPath = facts(id, dir).cgroupsPath();
+        // Processes the init left behind (its children, in a shared PID namespace) would keep the cgroup busy.
+        CgroupProcesses.killAll(cgroups.paths(cgroupsPath), KILL_WAIT);
+        cgroups.destroy(cgroupsPath);
         deleteTree(dir.path());
         exits.remove(id);
+        facts.remove(id);
+        started.remove(id);
+        exited.remove(id);
     }
 
     @Override
@@ -228,21 +223,53 @@ public final class ShimRuntime implements ContainerRuntime {
             return new ContainerState(id, ContainerStatus.CREATED, 0, null, clock.instant(), null);
         }
         try {
-            Map<String, String> meta = dir.readMeta();
-            Path bundle = meta == null ? null : Path.of(meta.getOrDefault("bundle", "/"));
-            Instant created = meta == null ? Instant.EPOCH : Instant.parse(meta.getOrDefault("created", Instant.EPOCH.toString()));
-            ExitStatus exit = dir.exit();
-            if (exit == null && !watchedAlive(id) && !ShimControl.listening(sockets, dir.socket())) {
-                exit = exit(id).join(); // the shim is gone: its exit file, or the record of its death
-            }
+            ContainerFacts known = facts(id, dir);
+            ExitStatus exit = exitOf(id, dir);
             if (exit != null) {
-                return new ContainerState(id, ContainerStatus.STOPPED, 0, bundle, created, exit);
+                return new ContainerState(id, ContainerStatus.STOPPED, 0, known.bundle(), known.created(), exit);
             }
-            return new ContainerState(id, dir.started() ? ContainerStatus.RUNNING : ContainerStatus.CREATED, dir.pid(), bundle,
-                    created, null);
+            boolean running = started.contains(id) || (dir.started() && started.add(id));
+            return new ContainerState(id, running ? ContainerStatus.RUNNING : ContainerStatus.CREATED, known.pid(), known.bundle(),
+                    known.created(), null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the state of container " + id, e);
         }
+    }
+
+    /**
+     * The container's exit, or null while it runs. A watcher still waiting means the shim lives
+     * (no file to read); otherwise the shim's exit file, or, when the shim is gone without one,
+     * the watcher's record of its death. Kept once known: an exit is final.
+     */
+    private ExitStatus exitOf(String id, ContainerDir dir) throws IOException {
+        ExitStatus exit = exited.get(id);
+        if (exit != null || watchedAlive(id)) {
+            return exit;
+        }
+        exit = dir.exit();
+        if (exit == null && !ShimControl.listening(sockets, dir.socket())) {
+            exit = exit(id).join();
+        }
+        if (exit != null) {
+            exited.put(id, exit);
+        }
+        return exit;
+    }
+
+    private ContainerFacts facts(String id, ContainerDir dir) {
+        ContainerFacts known = facts.get(id);
+        if (known != null) {
+            return known;
+        }
+        try {
+            known = ContainerFacts.read(id, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the state of container " + id, e);
+        }
+        if (known.pid() != 0) { // complete: the shim reported ready
+            facts.put(id, known);
+        }
+        return known;
     }
 
     /**
@@ -289,12 +316,11 @@ public final class ShimRuntime implements ContainerRuntime {
             throw new IllegalStateException("container " + id + " is " + state.status().name().toLowerCase() + ", not running");
         }
         try {
-            Map<String, String> meta = dir.readMeta();
             Spec spec = SpecFiles.read(state.bundle());
             Spec.Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
             String name = "exec-" + UUID.randomUUID().toString().substring(0, 13);
             Path console = dir.path().resolve(name + ".sock");
-            byte[] plan = ProcessPlans.forExec(process, seccomp, cgroups.paths(meta.get("cgroups_path")), console);
+            byte[] plan = ProcessPlans.forExec(process, seccomp, cgroups.paths(cgroupsPathOf(id)), console);
             Path planFile = dir.path().resolve(name + ".plan");
             ContainerDir.writeAtomic(planFile, plan);
             Process exec = new ProcessBuilder(shim.toString(), "exec", Long.toString(state.pid()), planFile.toString()).start();
@@ -353,12 +379,7 @@ public final class ShimRuntime implements ContainerRuntime {
     }
 
     private String cgroupsPathOf(String id) {
-        try {
-            Map<String, String> meta = existing(id).readMeta();
-            return meta == null ? "/berth/" + id : meta.getOrDefault("cgroups_path", "/berth/" + id);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the state of container " + id, e);
-        }
+        return facts(id, existing(id)).cgroupsPath();
     }
 
     private ContainerDir existing(String id) {
@@ -379,7 +400,7 @@ public final class ShimRuntime implements ContainerRuntime {
 
     private static String cgroupsPath(String id, Spec spec) {
         String path = spec.linux() == null ? null : spec.linux().cgroupsPath();
-        return path == null || path.isEmpty() ? "/berth/" + id : path;
+        return path == null || path.isEmpty() ? ContainerFacts.defaultCgroupsPath(id) : path;
     }
 
     private static void deleteTree(Path dir) {
