@@ -33,6 +33,9 @@ final class Steps implements AutoCloseable {
 
     private final String work;
     private final Deque<Done> done = new ArrayDeque<>();
+    private final long began = System.nanoTime();
+    /** "step 1.2 ms, ..." for the debug log: where the time of a slow create or run went. */
+    private final StringBuilder timings = new StringBuilder();
     private boolean committed;
 
     Steps(String work) {
@@ -42,8 +45,10 @@ final class Steps implements AutoCloseable {
     /** Runs a step; when it throws, nothing of it is registered (a step undoes its own partial work). */
     <T> T run(String name, Action<T> action, Undo<? super T> undo) {
         T result;
+        long start = System.nanoTime();
         try {
             result = action.run();
+            timings.append(timings.isEmpty() ? "" : ", ").append(name).append(' ').append(millis(start));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -69,6 +74,13 @@ final class Steps implements AutoCloseable {
 
     void commit() {
         committed = true;
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, work + " took " + millis(began) + " ms: " + timings);
+        }
+    }
+
+    private static String millis(long since) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e6);
     }
 
     @Override
