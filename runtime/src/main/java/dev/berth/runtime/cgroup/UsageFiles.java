@@ -29,6 +29,15 @@ final class UsageFiles {
         return text == null || text.isBlank() ? 0 : parse(dir.resolve(file), text.strip());
     }
 
+    /** A limit file such as pids.max: a number, or "max" for none (read as 0, as cadvisor reports no limit); 0 when missing. */
+    long limit(Path dir, String file) {
+        String text = read(dir.resolve(file));
+        if (text == null || text.isBlank() || text.strip().equals("max")) {
+            return 0;
+        }
+        return parse(dir.resolve(file), text.strip());
+    }
+
     /** A flat keyed file of "key value" lines, such as memory.stat or cpu.stat; empty when missing. */
     Map<String, Long> keyed(Path dir, String file) {
         String text = read(dir.resolve(file));

@@ -1,6 +1,8 @@
 package dev.berth.runtime.cgroup;
 
+import dev.berth.runtime.UsageDetail;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A cgroup's usage on any layout: each controller is read from the hierarchy the layout puts it in
@@ -21,20 +23,30 @@ final class UsageReader {
     }
 
     CgroupUsage read(CgroupPath path) {
-        long cpu = cpu(path);
+        CpuUsage cpu = cpu(path);
         MemoryUsage memory = memory(path);
         long processes = processes(path);
-        return new CgroupUsage(cpu, memory.workingSet(), memory.usage(), memory.rss(), memory.pageFaults(),
-                memory.majorPageFaults(), memory.swap(), processes);
+        Path pids = pidsDir(path);
+        UsageDetail detail = new UsageDetail(cpu.user(), cpu.system(), cpu.periods(), cpu.throttledPeriods(), cpu.throttledNanos(),
+                memory.cache(), memory.mappedFile(), memory.maxUsage(), memory.failcnt(), memory.oomKills(),
+                pids == null ? 0 : processes, pids == null ? 0 : files.limit(pids, "pids.max"));
+        return new CgroupUsage(cpu.total(), memory.workingSet(), memory.usage(), memory.rss(), memory.pageFaults(),
+                memory.majorPageFaults(), memory.swap(), processes, detail);
     }
 
-    /** v1 accounts CPU time in cpuacct; v2 in every cgroup's cpu.stat, with or without the cpu controller. */
-    private long cpu(CgroupPath path) {
-        Path v1Root = layout.v1Controllers().get("cpuacct");
-        if (v1Root != null) {
-            return v1.cpu(path.under(v1Root));
-        }
-        return layout.unifiedMount() == null ? 0 : v2.cpu(path.under(layout.unifiedMount()));
+    /**
+     * v1 accounts CPU time in cpuacct and throttles in cpu (often co-mounted); v2 has both in every
+     * cgroup's cpu.stat (throttling only with the cpu controller enabled), read once when needed.
+     */
+    private CpuUsage cpu(CgroupPath path) {
+        Path cpuacct = layout.v1Controllers().get("cpuacct");
+        Path cpu = layout.v1Controllers().get("cpu");
+        Map<String, Long> v2Stat = (cpuacct == null || cpu == null) && layout.unifiedMount() != null
+                ? v2.cpuStat(path.under(layout.unifiedMount()))
+                : Map.of();
+        CpuUsage.Times times = cpuacct != null ? v1.cpu(path.under(cpuacct)) : V2Usage.times(v2Stat);
+        CpuUsage.Throttling throttling = cpu != null ? v1.throttling(path.under(cpu)) : V2Usage.throttling(v2Stat);
+        return CpuUsage.of(times, throttling);
     }
 
     private MemoryUsage memory(CgroupPath path) {
@@ -47,13 +59,16 @@ final class UsageReader {
 
     /** Without a pids controller anywhere, the processes listed in the cgroup (any hierarchy holds them all). */
     private long processes(CgroupPath path) {
+        Path pids = pidsDir(path);
+        return pids != null ? files.number(pids, "pids.current") : files.lines(path.under(layout.hierarchies().get(0)), "cgroup.procs");
+    }
+
+    /** The cgroup's directory in the hierarchy of the pids controller; null when the host has none. */
+    private Path pidsDir(CgroupPath path) {
         Path v1Root = layout.v1Controllers().get("pids");
         if (v1Root != null) {
-            return v1.pids(path.under(v1Root));
+            return path.under(v1Root);
         }
-        if (layout.unifiedControllers().contains("pids")) {
-            return v2.pids(path.under(layout.unifiedMount()));
-        }
-        return files.lines(path.under(layout.hierarchies().get(0)), "cgroup.procs");
+        return layout.unifiedControllers().contains("pids") ? path.under(layout.unifiedMount()) : null;
     }
 }

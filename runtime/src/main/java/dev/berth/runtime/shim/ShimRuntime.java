@@ -375,7 +375,7 @@ public final class ShimRuntime implements ContainerRuntime {
     public ContainerUsage usage(String id) {
         CgroupUsage u = cgroups.usage(cgroupsPathOf(id));
         return new ContainerUsage(clock.instant(), u.cpuUsageNanos(), u.memoryWorkingSetBytes(), u.memoryUsageBytes(),
-                u.memoryRssBytes(), u.memoryPageFaults(), u.memoryMajorPageFaults(), u.swapUsageBytes(), u.processes());
+                u.memoryRssBytes(), u.memoryPageFaults(), u.memoryMajorPageFaults(), u.swapUsageBytes(), u.processes(), u.detail());
     }
 
     private String cgroupsPathOf(String id) {
