@@ -10,6 +10,7 @@ import dev.berth.runtime.ContainerUsage;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.NoSuchContainerException;
+import dev.berth.runtime.UsageDetail;
 import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.cgroup.CgroupsFactory;
@@ -151,6 +152,11 @@ class CgroupsRootTest {
         assertTrue(usage.memoryRssBytes() > 0, "the string is anonymous memory: " + usage);
         assertTrue(usage.memoryUsageBytes() >= usage.memoryWorkingSetBytes(), "usage includes the working set: " + usage);
         assertTrue(usage.processes() >= 1, "the init at least: " + usage);
+        UsageDetail detail = usage.detail();
+        assertTrue(detail.cpuUserNanos() + detail.cpuSystemNanos() > 0, "the loop's time in user and kernel mode: " + detail);
+        assertTrue(detail.memoryMaxUsageBytes() >= usage.memoryUsageBytes(), "the peak, read after the usage, is at least it: " + usage);
+        assertEquals(0, detail.oomKills(), "no OOM kill: " + detail);
+        assertTrue(detail.threads() >= 1, "the pids controller counts the init: " + detail);
         assertThrows(NoSuchContainerException.class, () -> runtime.usage("no-such-container"));
     }
 }
