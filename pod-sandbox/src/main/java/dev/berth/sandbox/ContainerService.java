@@ -34,10 +34,11 @@ public final class ContainerService {
     private final ContainerStatsQueries stats;
     private final java.util.Map<String, dev.berth.cri.api.v1.ContainerResources> resources = new java.util.concurrent.ConcurrentHashMap<>();
 
-    ContainerService(SandboxEnv env, ContainerExits exits) {
+    /** {@code ticker} times how long a stats reading is shared ({@link StatsCache#FRESH}). */
+    ContainerService(SandboxEnv env, ContainerExits exits, com.github.benmanes.caffeine.cache.Ticker ticker) {
         this.env = env;
         this.create = new CreateContainer(env);
-        this.stats = new ContainerStatsQueries(env);
+        this.stats = new ContainerStatsQueries(env, ticker);
         this.lifecycle = new ContainerLifecycle(env, exits, stats);
         this.execs = new ContainerExecs(env);
     }
@@ -111,7 +112,7 @@ public final class ContainerService {
      * so per container) and forgotten when UpdateContainerResources or RemoveContainer changes them.
      * Null when the bundle is gone (removed meanwhile, or after a reboot).
      */
-    private dev.berth.cri.api.v1.ContainerResources resourcesOf(String id) {
+    dev.berth.cri.api.v1.ContainerResources resourcesOf(String id) {
         dev.berth.cri.api.v1.ContainerResources cached = resources.get(id);
         if (cached != null) {
             return cached;

@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.berth.cri.api.v1.ContainerAttributes;
 import dev.berth.cri.api.v1.ContainerStats;
 import dev.berth.cri.api.v1.ContainerStatsFilter;
@@ -10,28 +11,37 @@ import dev.berth.cri.api.v1.MemoryUsage;
 import dev.berth.cri.api.v1.SwapUsage;
 import dev.berth.cri.api.v1.UInt64Value;
 import dev.berth.runtime.ContainerUsage;
-import dev.berth.runtime.NoSuchContainerException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * ContainerStats and ListContainerStats: cgroup usage from the runtime, the writable layer's
- * size from the image store's upper dir. CPU in cores (usage_nano_cores) needs two readings:
- * the previous one per container is kept, as containerd does, so the second call has a rate.
+ * size from the image store's upper dir. Readings come from the {@link StatsCache} every stats and
+ * metrics RPC shares; CPU in cores (usage_nano_cores) is its rate over the reading before, so
+ * the second poll has a rate.
  */
 final class ContainerStatsQueries {
     private final SandboxEnv env;
     private final LayerUsage layers;
-    private final Map<String, ContainerUsage> previous = new ConcurrentHashMap<>();
+    private final StatsCache cache;
 
-    ContainerStatsQueries(SandboxEnv env) {
+    ContainerStatsQueries(SandboxEnv env, Ticker ticker) {
         this.env = env;
         this.layers = new LayerUsage(env.clock());
+        this.cache = new StatsCache(env.runtime(), env.clock(), ticker);
+    }
+
+    /** The readings shared with the pod stats and metrics. */
+    StatsCache cache() {
+        return cache;
+    }
+
+    /** The writable layers' sizes, walked at most every {@link LayerUsage#FRESH}. */
+    LayerUsage layers() {
+        return layers;
     }
 
     ContainerStats stats(ContainerRecord record) {
@@ -45,7 +55,8 @@ final class ContainerStatsQueries {
 
     /** Stats of the matching containers that have a cgroup (created, running or exited but not removed). */
     List<ContainerStats> list(ContainerStatsFilter filter) {
-        previous.keySet().retainAll(env.containers().all().stream().map(ContainerRecord::id).toList());
+        cache.retainOnly(Stream.concat(env.containers().all().stream().map(ContainerRecord::id),
+                env.store().all().stream().map(SandboxRecord::id)).toList());
         return env.containers().all().stream()
                 .filter(r -> matches(filter, r))
                 .sorted(Comparator.comparingLong(ContainerRecord::createdAtNanos))
@@ -67,26 +78,18 @@ final class ContainerStatsQueries {
         return filter.getLabelSelectorMap().entrySet().stream().allMatch(e -> e.getValue().equals(r.labels().get(e.getKey())));
     }
 
-    /** The process count of the container's last reading (0 when none was taken). */
-    long processesOf(String id) {
-        ContainerUsage last = previous.get(id);
-        return last == null ? 0 : last.processes();
+    ContainerStats statsOrNull(ContainerRecord record) {
+        StatsCache.Sample sample = cache.sampleOrNull(record.id());
+        return sample == null ? null : stats(record, sample);
     }
 
-    ContainerStats statsOrNull(ContainerRecord record) {
-        ContainerUsage usage;
-        try {
-            usage = env.runtime().usage(record.id());
-        } catch (NoSuchContainerException | UncheckedIOException e) {
-            return null;
-        }
+    /** The container's stats from this window's reading. */
+    ContainerStats stats(ContainerRecord record, StatsCache.Sample sample) {
+        ContainerUsage usage = sample.usage();
         long at = ContainerStates.nanos(usage.timestamp());
-        ContainerUsage before = previous.put(record.id(), usage);
         CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(at).setUsageCoreNanoSeconds(u64(usage.cpuUsageNanos()));
-        if (before != null && at > ContainerStates.nanos(before.timestamp()) && usage.cpuUsageNanos() >= before.cpuUsageNanos()) {
-            long elapsed = at - ContainerStates.nanos(before.timestamp());
-            long used = usage.cpuUsageNanos() - before.cpuUsageNanos();
-            cpu.setUsageNanoCores(u64((long) ((double) used / elapsed * 1_000_000_000L)));
+        if (sample.hasRate()) {
+            cpu.setUsageNanoCores(u64(sample.nanoCores()));
         }
         ContainerStats.Builder stats = ContainerStats.newBuilder()
                 .setAttributes(ContainerAttributes.newBuilder()
@@ -116,7 +119,7 @@ final class ContainerStatsQueries {
     }
 
     void forget(ContainerRecord record) {
-        previous.remove(record.id());
+        cache.forget(record.id());
         if (!record.writableLayer().isEmpty()) {
             layers.forget(Path.of(record.writableLayer()));
         }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /** Interface counters of a network namespace, read from /proc/<pid in it>/net/dev. */
 final class NetDevStats {
-    record Interface(String name, long rxBytes, long rxErrors, long txBytes, long txErrors) {}
+    record Interface(String name, long rxBytes, long rxPackets, long rxErrors, long rxDropped, long txBytes, long txPackets,
+            long txErrors, long txDropped) {}
 
     private NetDevStats() {}
 
@@ -34,11 +35,12 @@ final class NetDevStats {
             }
             String name = line.substring(0, colon).strip();
             String[] f = line.substring(colon + 1).strip().split("\\s+");
-            if (name.equals("lo") || f.length < 11) {
+            if (name.equals("lo") || f.length < 12) {
                 continue;
             }
             try {
-                out.add(new Interface(name, Long.parseLong(f[0]), Long.parseLong(f[2]), Long.parseLong(f[8]), Long.parseLong(f[10])));
+                out.add(new Interface(name, Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                        Long.parseLong(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11])));
             } catch (NumberFormatException ignored) {
                 // not a counter line
             }

@@ -1,9 +1,12 @@
 package dev.berth.sandbox;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.berth.cni.PodNetwork;
+import dev.berth.cri.api.v1.MetricDescriptor;
 import dev.berth.cri.api.v1.PodSandbox;
 import dev.berth.cri.api.v1.PodSandboxConfig;
 import dev.berth.cri.api.v1.PodSandboxFilter;
+import dev.berth.cri.api.v1.PodSandboxMetrics;
 import dev.berth.cri.api.v1.PodSandboxStatus;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.sys.LinuxSyscalls;
@@ -39,16 +42,18 @@ public final class SandboxService {
     private final ContainerService containers;
     private final ContainerExits exits;
     private final SandboxStatsQueries sandboxStats;
+    private final SandboxMetricsQueries sandboxMetrics;
 
-    private SandboxService(SandboxEnv env) {
+    private SandboxService(SandboxEnv env, Ticker ticker) {
         this.env = env;
         this.exits = new ContainerExits(env);
-        this.containers = new ContainerService(env, exits);
+        this.containers = new ContainerService(env, exits, ticker);
         this.run = new RunPodSandbox(env);
         this.stop = new StopPodSandbox(env, containers);
         this.remove = new RemovePodSandbox(env, stop, containers);
         this.queries = new SandboxQueries(env);
         this.sandboxStats = new SandboxStatsQueries(env, containers.statsQueries());
+        this.sandboxMetrics = new SandboxMetricsQueries(env, containers.statsQueries(), containers::resourcesOf);
     }
 
     /** Sandboxes only, no image store: for callers (and tests) that run no containers. */
@@ -64,6 +69,12 @@ public final class SandboxService {
 
     static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, ContainerImages images,
             Syscalls sys, ContainerEvents events, Clock clock, Supplier<String> ids) {
+        return open(settings, runtime, network, images, sys, events, clock, Ticker.systemTicker(), ids);
+    }
+
+    /** {@code ticker} times how long stats readings are shared between RPCs (tests drive it). */
+    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, ContainerImages images,
+            Syscalls sys, ContainerEvents events, Clock clock, Ticker ticker, Supplier<String> ids) {
         RecordStore<SandboxRecord> store = RecordStore.open(settings.root().resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT);
         NameRegistry names = new NameRegistry();
         for (SandboxRecord record : store.all()) {
@@ -78,7 +89,7 @@ public final class SandboxService {
         SandboxEnv env = new SandboxEnv(store, names, containers, containerNames, runtime, network, images, sys, events,
                 settings.state().resolve("sandboxes"), settings.state().resolve("containers"), new EtcFiles(settings.hostEtc()),
                 settings.runtimeHandlers(), clock, ids, new KeyedLocks());
-        SandboxService service = new SandboxService(env);
+        SandboxService service = new SandboxService(env, ticker);
         service.cleanUpOrphans();
         new ContainerRecovery(env, service.exits).recover();
         service.watchPauses();
@@ -153,6 +164,19 @@ public final class SandboxService {
     /** Stats of every matching ready pod. */
     public List<dev.berth.cri.api.v1.PodSandboxStats> listStats(dev.berth.cri.api.v1.PodSandboxStatsFilter filter) {
         return sandboxStats.list(filter);
+    }
+
+    /**
+     * ListPodSandboxMetrics: every ready pod's network metrics and the metrics of its containers that have not exited,
+     * named as {@link #metricDescriptors()} describes them. A stream can send the same list in parts.
+     */
+    public List<PodSandboxMetrics> metrics() {
+        return sandboxMetrics.list();
+    }
+
+    /** ListMetricDescriptors: the metrics {@link #metrics()} reports. */
+    public List<MetricDescriptor> metricDescriptors() {
+        return MetricDescriptors.ALL;
     }
 
     /** What a verbose PodSandboxStatus adds: pause pid, handler, netns, OCI spec (JSON under "info"). */

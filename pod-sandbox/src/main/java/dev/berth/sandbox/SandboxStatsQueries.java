@@ -13,9 +13,6 @@ import dev.berth.cri.api.v1.PodSandboxStats;
 import dev.berth.cri.api.v1.PodSandboxStatsFilter;
 import dev.berth.cri.api.v1.ProcessUsage;
 import dev.berth.runtime.ContainerUsage;
-import dev.berth.runtime.NoSuchContainerException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,27 +20,39 @@ import java.util.List;
 /**
  * PodSandboxStats and ListPodSandboxStats: the pod's CPU, memory and processes are the sums
  * over its pause process and its containers (every cgroup Berth made for the pod, whether or
- * not kubelet gave a parent); network counters are read in the pod's namespace through the
- * pause process's /proc/<pid>/net/dev, eth0 being the default interface as CNI names it.
+ * not kubelet gave a parent); its CPU rate is the sum of theirs when each has one. Network
+ * counters are read in the pod's namespace through the pause process's /proc/<pid>/net/dev,
+ * eth0 being the default interface as CNI names it. Readings come from the shared {@link StatsCache}.
  */
 final class SandboxStatsQueries {
     static final String DEFAULT_INTERFACE = "eth0";
 
     private final SandboxEnv env;
     private final ContainerStatsQueries containers;
+    private final StatsCache cache;
 
     SandboxStatsQueries(SandboxEnv env, ContainerStatsQueries containers) {
         this.env = env;
         this.containers = containers;
+        this.cache = containers.cache();
     }
 
     PodSandboxStats stats(SandboxRecord sandbox) {
         long now = env.nowNanos();
-        List<ContainerStats> members = env.containersOf(sandbox.id()).stream()
-                .sorted(Comparator.comparingLong(ContainerRecord::createdAtNanos))
-                .map(containers::statsOrNull)
-                .filter(java.util.Objects::nonNull)
-                .toList();
+        List<StatsCache.Sample> samples = new ArrayList<>();
+        List<ContainerStats> members = new ArrayList<>();
+        for (ContainerRecord record : env.containersOf(sandbox.id()).stream()
+                .sorted(Comparator.comparingLong(ContainerRecord::createdAtNanos)).toList()) {
+            StatsCache.Sample sample = cache.sampleOrNull(record.id());
+            if (sample != null) {
+                samples.add(sample);
+                members.add(containers.stats(record, sample));
+            }
+        }
+        StatsCache.Sample pause = cache.sampleOrNull(sandbox.id()); // a pause container gone: the containers still count
+        if (pause != null) {
+            samples.add(pause);
+        }
         long cpu = 0;
         long workingSet = 0;
         long usage = 0;
@@ -51,37 +60,32 @@ final class SandboxStatsQueries {
         long faults = 0;
         long majorFaults = 0;
         long processes = 0;
-        long pausePid = 0;
-        try {
-            ContainerUsage pause = env.runtime().usage(sandbox.id());
-            cpu += pause.cpuUsageNanos();
-            workingSet += pause.memoryWorkingSetBytes();
-            usage += pause.memoryUsageBytes();
-            rss += pause.memoryRssBytes();
-            faults += pause.memoryPageFaults();
-            majorFaults += pause.memoryMajorPageFaults();
-            processes += pause.processes();
-            pausePid = env.runtime().state(sandbox.id()).pid();
-        } catch (NoSuchContainerException | UncheckedIOException e) {
-            // a pause container gone: the containers still count
+        long nanoCores = 0;
+        boolean rated = !samples.isEmpty();
+        for (StatsCache.Sample sample : samples) {
+            ContainerUsage u = sample.usage();
+            cpu += u.cpuUsageNanos();
+            workingSet += u.memoryWorkingSetBytes();
+            usage += u.memoryUsageBytes();
+            rss += u.memoryRssBytes();
+            faults += u.memoryPageFaults();
+            majorFaults += u.memoryMajorPageFaults();
+            processes += u.processes();
+            nanoCores += sample.nanoCores();
+            rated &= sample.hasRate();
         }
-        for (ContainerStats c : members) {
-            cpu += c.getCpu().getUsageCoreNanoSeconds().getValue();
-            workingSet += c.getMemory().getWorkingSetBytes().getValue();
-            usage += c.getMemory().getUsageBytes().getValue();
-            rss += c.getMemory().getRssBytes().getValue();
-            faults += c.getMemory().getPageFaults().getValue();
-            majorFaults += c.getMemory().getMajorPageFaults().getValue();
+        CpuUsage.Builder podCpu = CpuUsage.newBuilder().setTimestamp(now).setUsageCoreNanoSeconds(u64(cpu));
+        if (rated) {
+            podCpu.setUsageNanoCores(u64(nanoCores));
         }
-        processes += members.stream().mapToLong(c -> containers.processesOf(c.getAttributes().getId())).sum();
         LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder()
-                .setCpu(CpuUsage.newBuilder().setTimestamp(now).setUsageCoreNanoSeconds(u64(cpu)))
+                .setCpu(podCpu)
                 .setMemory(MemoryUsage.newBuilder().setTimestamp(now).setWorkingSetBytes(u64(workingSet)).setUsageBytes(u64(usage))
                         .setRssBytes(u64(rss)).setPageFaults(u64(faults)).setMajorPageFaults(u64(majorFaults)))
                 .setProcess(ProcessUsage.newBuilder().setTimestamp(now).setProcessCount(u64(processes)))
                 .addAllContainers(members);
-        if (pausePid > 0 && !sandbox.namespaces().hostNetwork()) {
-            linux.setNetwork(network(now, NetDevStats.read(Path.of("/proc", Long.toString(pausePid), "net", "dev"))));
+        if (pause != null && !sandbox.namespaces().hostNetwork()) {
+            linux.setNetwork(network(cache.network(sandbox)));
         }
         return PodSandboxStats.newBuilder()
                 .setAttributes(PodSandboxAttributes.newBuilder()
@@ -104,10 +108,10 @@ final class SandboxStatsQueries {
                 .toList();
     }
 
-    private static NetworkUsage network(long now, List<NetDevStats.Interface> interfaces) {
-        NetworkUsage.Builder net = NetworkUsage.newBuilder().setTimestamp(now);
+    private static NetworkUsage network(StatsCache.Network reading) {
+        NetworkUsage.Builder net = NetworkUsage.newBuilder().setTimestamp(ContainerStates.nanos(reading.at()));
         List<NetworkInterfaceUsage> all = new ArrayList<>();
-        for (NetDevStats.Interface i : interfaces) {
+        for (NetDevStats.Interface i : reading.interfaces()) {
             NetworkInterfaceUsage usage = NetworkInterfaceUsage.newBuilder().setName(i.name()).setRxBytes(u64(i.rxBytes()))
                     .setRxErrors(u64(i.rxErrors())).setTxBytes(u64(i.txBytes())).setTxErrors(u64(i.txErrors())).build();
             if (i.name().equals(DEFAULT_INTERFACE)) {

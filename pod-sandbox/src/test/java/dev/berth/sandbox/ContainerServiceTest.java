@@ -10,12 +10,16 @@ import dev.berth.cri.api.v1.ContainerEventResponse;
 import dev.berth.cri.api.v1.ContainerEventType;
 import dev.berth.cri.api.v1.ContainerFilter;
 import dev.berth.cri.api.v1.ContainerMetadata;
+import dev.berth.cri.api.v1.ContainerMetrics;
 import dev.berth.cri.api.v1.ContainerState;
 import dev.berth.cri.api.v1.ContainerStateValue;
 import dev.berth.cri.api.v1.ContainerStatus;
 import dev.berth.cri.api.v1.ImageSpec;
 import dev.berth.cri.api.v1.LinuxContainerResources;
+import dev.berth.cri.api.v1.Metric;
+import dev.berth.cri.api.v1.MetricType;
 import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.cri.api.v1.PodSandboxMetrics;
 import dev.berth.cri.api.v1.Signal;
 import dev.berth.runtime.sys.RecordingSyscalls;
 import java.nio.file.Files;
@@ -41,6 +45,7 @@ class ContainerServiceTest {
     private final ContainerEvents events = new ContainerEvents();
     private final AtomicInteger ids = new AtomicInteger();
     private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
+    private final FakeTicker ticker = new FakeTicker();
     private SandboxService sandboxes;
     private ContainerService containers;
     private PodSandboxConfig pod;
@@ -56,7 +61,7 @@ class ContainerServiceTest {
 
     private void reopen() {
         sandboxes = SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
-                runtime, network, images, new RecordingSyscalls(), events, clock, () -> String.format("%064x", ids.incrementAndGet()));
+                runtime, network, images, new RecordingSyscalls(), events, clock, ticker, () -> String.format("%064x", ids.incrementAndGet()));
         containers = sandboxes.containers();
     }
 
@@ -182,12 +187,54 @@ class ContainerServiceTest {
     }
 
     @Test
+    void podMetricsHaveEveryContainerNotExitedLabelledAsCriOLabelsThemFromTheReadingStatsShare() {
+        String a = containers.create(podId, config("a"), pod);
+        String b = containers.create(podId, config("b"), pod);
+        containers.start(a);
+        containers.start(b);
+        runtime.exitWith(b, 0, false);
+        assertEquals(ContainerState.CONTAINER_EXITED, containers.status(b).getState());
+        runtime.cpu.put(a, new long[] {100, 2_500_000_000L});
+        int readsBefore = runtime.usageReads.get();
+
+        List<PodSandboxMetrics> all = sandboxes.metrics();
+        assertEquals(List.of(podId), all.stream().map(PodSandboxMetrics::getPodSandboxId).toList());
+        assertEquals(List.of(a), all.get(0).getContainerMetricsList().stream().map(ContainerMetrics::getContainerId).toList(),
+                "b has exited");
+        Metric cpu = all.get(0).getContainerMetrics(0).getMetricsList().stream()
+                .filter(m -> m.getName().equals("container_cpu_usage_seconds_total")).findFirst().orElseThrow();
+        assertEquals(List.of(a, FakeImages.IMAGE, "default", "web", "a", "total"), cpu.getLabelValuesList());
+        assertEquals(MetricType.COUNTER, cpu.getMetricType());
+        assertEquals(2, cpu.getValue().getValue(), "2.5 s are 2 whole seconds");
+        assertEquals(100_000_000_000L, cpu.getTimestamp(), "the reading's time");
+        assertEquals(2_500_000_000L, containers.stats(a).getCpu().getUsageCoreNanoSeconds().getValue());
+        assertEquals(readsBefore + 1, runtime.usageReads.get(), "metrics and stats of one window share one cgroup read");
+        assertEquals(sandboxes.metricDescriptors(), MetricDescriptors.ALL);
+    }
+
+    @Test
+    void podStatsHaveACpuRateOnceEveryMemberHasOne() {
+        String a = containers.create(podId, config("a"), pod);
+        runtime.cpu.put(a, new long[] {100, 1_000_000_000L});
+        runtime.cpu.put(podId, new long[] {100, 0});
+        assertFalse(sandboxes.stats(podId).getLinux().getCpu().hasUsageNanoCores(), "one reading has no rate");
+        ticker.advance(StatsCache.FRESH);
+        runtime.cpu.put(a, new long[] {104, 3_000_000_000L});
+        runtime.cpu.put(podId, new long[] {104, 1_000_000_000L});
+        var cpu = sandboxes.stats(podId).getLinux().getCpu();
+        assertEquals(750_000_000L, cpu.getUsageNanoCores().getValue(), "(2 s + 1 s) of CPU in 4 s");
+        assertEquals(4_000_000_000L, cpu.getUsageCoreNanoSeconds().getValue());
+    }
+
+    @Test
     void statsGiveUsageAndACpuRateFromTwoReadings() {
         String a = containers.create(podId, config("a"), pod);
         String b = containers.create(podId, config("b"), pod);
         runtime.cpu.put(a, new long[] {100, 5_000_000_000L});
         assertFalse(containers.stats(a).getCpu().hasUsageNanoCores(), "one reading has no rate");
         runtime.cpu.put(a, new long[] {102, 6_000_000_000L});
+        assertEquals(5_000_000_000L, containers.stats(a).getCpu().getUsageCoreNanoSeconds().getValue(), "the reading is shared for a while");
+        ticker.advance(StatsCache.FRESH);
         var stats = containers.stats(a);
         assertEquals(500_000_000L, stats.getCpu().getUsageNanoCores().getValue(), "1 s of CPU in 2 s is half a core");
         assertEquals(6_000_000_000L, stats.getCpu().getUsageCoreNanoSeconds().getValue());

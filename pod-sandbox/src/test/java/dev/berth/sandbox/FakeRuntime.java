@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** An in-memory runtime: containers are states, the pause "process" exits when killed. */
 final class FakeRuntime implements ContainerRuntime {
@@ -150,12 +151,15 @@ final class FakeRuntime implements ContainerRuntime {
     @Override
     public ContainerUsage usage(String id) {
         state(id);
+        usageReads.incrementAndGet();
         long[] c = cpu.getOrDefault(id, new long[] {0, 1_000_000L});
         return new ContainerUsage(Instant.ofEpochSecond(c[0]), c[1], 4096L, 8192L, 2048L, 10L, 1L, 0L, 1L);
     }
 
     /** CPU readings per container: {epoch second, nanoseconds used}. */
     final Map<String, long[]> cpu = new ConcurrentHashMap<>();
+    /** Reads of {@link #usage}: what a cgroup read would cost. */
+    final AtomicInteger usageReads = new AtomicInteger();
 
     static RuntimeFailureException failure(String message) {
         return new RuntimeFailureException(message);

@@ -12,7 +12,7 @@ class NetDevStatsTest {
                 "Inter-|   Receive                                                |  Transmit",
                 " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed",
                 "    lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0",
-                "  eth0:    1234      10    2    0    0     0          0         0     5678      20    3    0    0     0       0          0");
-        assertEquals(List.of(new NetDevStats.Interface("eth0", 1234, 2, 5678, 3)), NetDevStats.parse(lines));
+                "  eth0:    1234      10    2    4    0     0          0         0     5678      20    3    5    0     0       0          0");
+        assertEquals(List.of(new NetDevStats.Interface("eth0", 1234, 10, 2, 4, 5678, 20, 3, 5)), NetDevStats.parse(lines));
     }
 }
