@@ -18,6 +18,10 @@ import dev.berth.cri.api.v1.ListContainerStatsRequest;
 import dev.berth.cri.api.v1.ListContainerStatsResponse;
 import dev.berth.cri.api.v1.ListContainersRequest;
 import dev.berth.cri.api.v1.ListContainersResponse;
+import dev.berth.cri.api.v1.ListMetricDescriptorsRequest;
+import dev.berth.cri.api.v1.ListMetricDescriptorsResponse;
+import dev.berth.cri.api.v1.ListPodSandboxMetricsRequest;
+import dev.berth.cri.api.v1.ListPodSandboxMetricsResponse;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.ListPodSandboxResponse;
 import dev.berth.cri.api.v1.ListPodSandboxStatsRequest;
@@ -199,6 +203,16 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> response) {
         Unary.answer(request, response, sandboxes::listStats);
+    }
+
+    @Override
+    public void listMetricDescriptors(ListMetricDescriptorsRequest request, StreamObserver<ListMetricDescriptorsResponse> response) {
+        Unary.answer(request, response, sandboxes::listMetricDescriptors);
+    }
+
+    @Override
+    public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request, StreamObserver<ListPodSandboxMetricsResponse> response) {
+        Unary.answer(request, response, sandboxes::listMetrics);
     }
 
     /** Runs a unary handler; exceptions become statuses in the interceptor. */

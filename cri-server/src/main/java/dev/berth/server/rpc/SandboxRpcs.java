@@ -1,5 +1,9 @@
 package dev.berth.server.rpc;
 
+import dev.berth.cri.api.v1.ListMetricDescriptorsRequest;
+import dev.berth.cri.api.v1.ListMetricDescriptorsResponse;
+import dev.berth.cri.api.v1.ListPodSandboxMetricsRequest;
+import dev.berth.cri.api.v1.ListPodSandboxMetricsResponse;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.ListPodSandboxResponse;
 import dev.berth.cri.api.v1.ListPodSandboxStatsRequest;
@@ -20,9 +24,10 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus and ListPodSandbox: unwraps
- * the request, calls {@link SandboxService}, wraps the answer. Failures become gRPC statuses in
- * the interceptor ({@code ErrorStatus}).
+ * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox, the pod stats
+ * and metrics (ListMetricDescriptors, ListPodSandboxMetrics): unwraps the request, calls
+ * {@link SandboxService}, wraps the answer. Failures become gRPC statuses in the interceptor
+ * ({@code ErrorStatus}).
  */
 public final class SandboxRpcs {
     private final SandboxService sandboxes;
@@ -68,6 +73,14 @@ public final class SandboxRpcs {
     public ListPodSandboxStatsResponse listStats(ListPodSandboxStatsRequest request) {
         return ListPodSandboxStatsResponse.newBuilder()
                 .addAllStats(sandboxes.listStats(request.hasFilter() ? request.getFilter() : null)).build();
+    }
+
+    public ListMetricDescriptorsResponse listMetricDescriptors(ListMetricDescriptorsRequest request) {
+        return ListMetricDescriptorsResponse.newBuilder().addAllDescriptors(sandboxes.metricDescriptors()).build();
+    }
+
+    public ListPodSandboxMetricsResponse listMetrics(ListPodSandboxMetricsRequest request) {
+        return ListPodSandboxMetricsResponse.newBuilder().addAllPodMetrics(sandboxes.metrics()).build();
     }
 
     public ListPodSandboxResponse list(ListPodSandboxRequest request) {
