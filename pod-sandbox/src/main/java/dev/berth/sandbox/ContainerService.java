@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.berth.cri.api.v1.Container;
 import dev.berth.cri.api.v1.ContainerConfig;
 import dev.berth.cri.api.v1.ContainerFilter;
@@ -35,7 +36,7 @@ public final class ContainerService {
     private final java.util.Map<String, dev.berth.cri.api.v1.ContainerResources> resources = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code ticker} times how long a stats reading is shared ({@link StatsCache#FRESH}). */
-    ContainerService(SandboxEnv env, ContainerExits exits, com.github.benmanes.caffeine.cache.Ticker ticker) {
+    ContainerService(SandboxEnv env, ContainerExits exits, Ticker ticker) {
         this.env = env;
         this.create = new CreateContainer(env);
         this.stats = new ContainerStatsQueries(env, ticker);
