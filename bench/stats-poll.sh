@@ -1,7 +1,7 @@
 #!/bin/bash
 # stats-poll.sh - the CPU time a CRI runtime spends serving kubelet-style stats polling.
 #
-# usage: scripts/bench/stats-poll.sh SOCKET PIDS IMAGE [PODS] [MINUTES] [INTERVAL_S]
+# usage: bench/stats-poll.sh SOCKET PIDS IMAGE [PODS] [MINUTES] [INTERVAL_S]
 #
 # A measurement, not a test. Run as root against a running runtime (Berth, containerd, CRI-O):
 #   SOCKET    its CRI socket (unix:// optional)
