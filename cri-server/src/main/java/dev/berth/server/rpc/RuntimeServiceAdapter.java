@@ -47,6 +47,14 @@ import dev.berth.cri.api.v1.StopContainerRequest;
 import dev.berth.cri.api.v1.StopContainerResponse;
 import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.StopPodSandboxResponse;
+import dev.berth.cri.api.v1.StreamContainerStatsRequest;
+import dev.berth.cri.api.v1.StreamContainerStatsResponse;
+import dev.berth.cri.api.v1.StreamContainersRequest;
+import dev.berth.cri.api.v1.StreamContainersResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxStatsRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxStatsResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxesRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxesResponse;
 import dev.berth.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.api.v1.UpdateContainerResourcesResponse;
 import dev.berth.cri.api.v1.VersionRequest;
@@ -121,6 +129,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
         Unary.answer(request, response, sandboxes::list);
     }
 
+    /** The Stream twins are server streams of batches of what their List RPC answers; see {@link ListStream}. */
+    @Override
+    public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> responses) {
+        sandboxes.stream(request, responses);
+    }
+
     @Override
     public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> response) {
         Unary.answer(request, response, containers::create);
@@ -149,6 +163,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
         Unary.answer(request, response, containers::list);
+    }
+
+    @Override
+    public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> responses) {
+        containers.stream(request, responses);
     }
 
     @Override
@@ -192,6 +211,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     }
 
     @Override
+    public void streamContainerStats(StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> responses) {
+        containers.streamStats(request, responses);
+    }
+
+    @Override
     public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
         Unary.answer(request, response, sandboxes::stats);
     }
@@ -199,6 +223,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> response) {
         Unary.answer(request, response, sandboxes::listStats);
+    }
+
+    @Override
+    public void streamPodSandboxStats(StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> responses) {
+        sandboxes.streamStats(request, responses);
     }
 
     /** Runs a unary handler; exceptions become statuses in the interceptor. */
