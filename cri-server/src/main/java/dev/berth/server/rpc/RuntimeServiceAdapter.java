@@ -57,6 +57,8 @@ import dev.berth.cri.api.v1.StreamPodSandboxesRequest;
 import dev.berth.cri.api.v1.StreamPodSandboxesResponse;
 import dev.berth.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.api.v1.UpdateContainerResourcesResponse;
+import dev.berth.cri.api.v1.UpdateRuntimeConfigRequest;
+import dev.berth.cri.api.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
 import io.grpc.stub.StreamObserver;
@@ -73,14 +75,16 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     private final ContainerRpcs containers;
     private final EventRpcs events;
     private final StreamingRpcs streaming;
+    private final PodCidrRpcs podCidrs;
 
     public RuntimeServiceAdapter(RuntimeInfoRpcs info, SandboxRpcs sandboxes, ContainerRpcs containers, EventRpcs events,
-            StreamingRpcs streaming) {
+            StreamingRpcs streaming, PodCidrRpcs podCidrs) {
         this.info = info;
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.events = events;
         this.streaming = streaming;
+        this.podCidrs = podCidrs;
     }
 
     /** A server stream: it stays open after this returns, fed by the event bus. */
@@ -102,6 +106,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void runtimeConfig(RuntimeConfigRequest request, StreamObserver<RuntimeConfigResponse> response) {
         Unary.answer(request, response, info::runtimeConfig);
+    }
+
+    @Override
+    public void updateRuntimeConfig(UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> response) {
+        Unary.answer(request, response, podCidrs::updateRuntimeConfig);
     }
 
     @Override
