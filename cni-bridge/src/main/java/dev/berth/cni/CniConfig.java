@@ -88,7 +88,7 @@ public record CniConfig(
      *
      * @param name network name, also the conflist file name ({@code 10-<name>.conflist})
      * @param bridge host bridge device
-     * @param subnet IPv4 subnet pods get addresses from
+     * @param subnet subnet pods get addresses from until {@link PodNetwork#usePodCidrs} gives the node's pod CIDRs
      * @param ipamDataDir host-local's {@code dataDir}, or null for its default (/var/lib/cni/networks)
      */
     public record DefaultNetwork(String name, String bridge, String subnet, Path ipamDataDir) {

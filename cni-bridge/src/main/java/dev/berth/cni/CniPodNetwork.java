@@ -40,6 +40,7 @@ final class CniPodNetwork implements PodNetwork {
     private final ObjectMapper json;
     private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
     private final Lock[] podLocks = new Lock[64];
+    private volatile PodCidrs podCidrs = PodCidrs.NONE;
 
     CniPodNetwork(CniConfig config, ConfigSource configs, PluginExec exec, ResultCache cache, NetnsPins pins, ObjectMapper json) {
         this.config = config;
@@ -164,6 +165,18 @@ final class CniPodNetwork implements PodNetwork {
     }
 
     @Override
+    public void usePodCidrs(PodCidrs cidrs) {
+        if (cidrs.isEmpty()) {
+            return;
+        }
+        podCidrs = cidrs;
+        if (config.writeDefaultConfig()) {
+            DefaultConfList.useRanges(config.confDirs().getFirst(), config.defaultNetwork(), cidrs, json).ifPresent(file ->
+                    LOG.log(Level.INFO, "the default network {0} now gives pods addresses from {1}", file, cidrs));
+        }
+    }
+
+    @Override
     public NetworkStatus status() {
         ConfigSource.Loaded loaded = configs.current();
         if (loaded.list() == null) {
@@ -248,6 +261,10 @@ final class CniPodNetwork implements PodNetwork {
             BandwidthLimits b = request.bandwidth();
             args.putObject("bandwidth").put("ingressRate", b.ingressRate()).put("ingressBurst", b.ingressBurst())
                     .put("egressRate", b.egressRate()).put("egressBurst", b.egressBurst());
+        }
+        PodCidrs cidrs = podCidrs;
+        if (!cidrs.isEmpty()) {
+            args.set("ipRanges", cidrs.ranges()); // CNI conventions: a list of range sets
         }
         return args;
     }

@@ -30,6 +30,15 @@ public interface PodNetwork {
     /** Runs CNI CHECK for a set-up pod (a no-op when the config disables it or predates 0.4.0). */
     void check(String podId);
 
+    /**
+     * The node's pod CIDRs, from kubelet; {@link PodCidrs#NONE} changes nothing. Every later
+     * {@link #setUp} hands them to plugins that declare the {@code ipRanges} capability (as
+     * {@code runtimeConfig.ipRanges}, one range set per CIDR). When writing the default network
+     * is on and its file is still as Berth wrote it, its IPAM ranges become these CIDRs. Pods
+     * already set up keep their addresses.
+     */
+    void usePodCidrs(PodCidrs cidrs);
+
     /** Whether pods can be set up now: a usable network config and all of its plugins. Cheap; call often. */
     NetworkStatus status();
 

@@ -28,7 +28,7 @@ public final class PodNetworks {
         ConfigSource configs = new ConfigSource(config.confDirs(), json);
         if (config.writeDefaultConfig() && configs.candidates().isEmpty()) {
             try {
-                Path written = DefaultConfList.write(config.confDirs().getFirst(), config.defaultNetwork(), json);
+                Path written = DefaultConfList.write(config.confDirs().getFirst(), config.defaultNetwork(), PodCidrs.NONE, json);
                 LOG.log(Level.INFO, "no CNI network config found; wrote the default bridge network to {0}", written);
             } catch (UncheckedIOException e) {
                 LOG.log(Level.WARNING, "{0}; pod networking stays not ready until a network config exists", e.getMessage());

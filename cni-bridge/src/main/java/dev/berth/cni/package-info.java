@@ -7,6 +7,9 @@
  * maps its {@code [cni]} config keys onto {@code CniConfig} and reports
  * {@link dev.berth.cni.PodNetwork#status()} as CRI {@code NetworkReady}.
  *
+ * <p>Pod CIDRs: the daemon hands kubelet's to {@link dev.berth.cni.PodNetwork#usePodCidrs} and keeps
+ * them in a {@link dev.berth.cni.PodCidrFile} to hand them over again after a restart.
+ *
  * <p>Host-network pods: the caller does not call {@code setUp}/{@code tearDown} for them at all;
  * they need neither a namespace nor CNI, and {@code NetworkReady=false} must not block them.
  *

@@ -2,6 +2,7 @@ package dev.berth.sandbox;
 
 import dev.berth.cni.CniException;
 import dev.berth.cni.NetworkStatus;
+import dev.berth.cni.PodCidrs;
 import dev.berth.cni.PodNetwork;
 import dev.berth.cni.PodNetworkRequest;
 import dev.berth.cni.PodNetworkResult;
@@ -44,6 +45,9 @@ final class FakeNetwork implements PodNetwork {
 
     @Override
     public void check(String podId) {}
+
+    @Override
+    public void usePodCidrs(PodCidrs cidrs) {}
 
     @Override
     public NetworkStatus status() {

@@ -212,7 +212,7 @@ public record BerthConfig(
                 @Doc("Host bridge device the pods are attached to (at most 15 characters).")
                 String bridge,
                 @JsonProperty("subnet")
-                @Doc("Subnet (CIDR) pods get their addresses from; the bridge takes the first address as gateway.")
+                @Doc("Subnet (CIDR) pods get their addresses from until kubelet sends the node's pod CIDR, which then takes its place in the written file; the bridge takes the first address as gateway.")
                 String subnet) {
 
             public DefaultNetwork {

@@ -1,5 +1,6 @@
 package dev.berth.server.config;
 
+import dev.berth.cni.Cidr;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -47,7 +48,7 @@ final class CniKeysValidator {
         }
         try {
             Cidr.parse(net.subnet());
-        } catch (ConfigException e) {
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(where.apply("cni.default_network.subnet") + "cni.default_network.subnet " + e.getMessage(), e);
         }
     }

@@ -2,6 +2,7 @@ package dev.berth.server.daemon;
 
 import dev.berth.cni.CniConfig;
 import dev.berth.cni.NetworkStatus;
+import dev.berth.cni.PodCidrFile;
 import dev.berth.cni.PodNetwork;
 import dev.berth.cni.PodNetworks;
 import dev.berth.image.ImageService;
@@ -32,6 +33,7 @@ import dev.berth.server.rpc.ContainerRpcs;
 import dev.berth.server.rpc.EventRpcs;
 import dev.berth.server.rpc.ImageRpcs;
 import dev.berth.server.rpc.ImageServiceAdapter;
+import dev.berth.server.rpc.PodCidrRpcs;
 import dev.berth.server.rpc.RuntimeInfoRpcs;
 import dev.berth.server.rpc.RuntimeServiceAdapter;
 import dev.berth.server.rpc.SandboxRpcs;
@@ -106,7 +108,8 @@ public final class Daemon implements AutoCloseable {
         try {
             // Only after the claim: a daemon refused as the second one must not write a network
             // config, nor open (and garbage-collect) the image store the first one is using.
-            PodNetwork podNetwork = startPodNetwork(config);
+            PodCidrFile podCidrs = new PodCidrFile(config.root().resolve("cni").resolve("pod-cidrs.json"));
+            PodNetwork podNetwork = startPodNetwork(config, podCidrs);
             images = openImages(config, registry);
             ImageRpcs imageRpcs = new ImageRpcs(images, config.image().sandboxImage());
             imageRpcs.pinSandboxImage();
@@ -120,7 +123,8 @@ public final class Daemon implements AutoCloseable {
             streaming = StreamingServer.start(streamingSettings, new StreamTokens(Clock.systemUTC()), seams.commands(), seams.dialer());
             StreamingRpcs streamingRpcs = new StreamingRpcs(seams.targets(), streaming);
             server = CriServer.start(socket.socket(), config.grpc().maxMessageBytes(),
-                    List.of(new RuntimeServiceAdapter(info, sandboxRpcs, containerRpcs, new EventRpcs(events), streamingRpcs),
+                    List.of(new RuntimeServiceAdapter(info, sandboxRpcs, containerRpcs, new EventRpcs(events), streamingRpcs,
+                                    new PodCidrRpcs(podNetwork, podCidrs)),
                             new ImageServiceAdapter(imageRpcs)), interceptor);
             socket.restrictSocketMode();
             metrics = MetricsServer.startIfEnabled(metricsAddress, registry);
@@ -182,10 +186,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The pod network, with the default network written if the node has none. Its readiness is
-     * logged once here; CRI Status asks again on every call.
+     * The pod network, with the default network written if the node has none, and the pod CIDRs
+     * kubelet sent before a restart in use again. Its readiness is logged once here; CRI Status
+     * asks again on every call.
      */
-    private static PodNetwork startPodNetwork(BerthConfig config) throws DaemonStartException {
+    private static PodNetwork startPodNetwork(BerthConfig config, PodCidrFile podCidrs) throws DaemonStartException {
         PodNetwork network;
         try {
             CniConfig cni = CniConfigs.from(config);
@@ -193,6 +198,12 @@ public final class Daemon implements AutoCloseable {
             StaleNetworks.release(network, cni.netnsDir());
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot set up pod networking: " + e.getMessage(), e);
+        }
+        try {
+            network.usePodCidrs(podCidrs.load());
+        } catch (RuntimeException e) {
+            // pods still get addresses from the network config's own ranges; kubelet's next change fixes it
+            LOG.warning(() -> "not using the saved pod CIDRs: " + e.getMessage());
         }
         NetworkStatus status = network.status();
         if (status.ready()) {

@@ -21,17 +21,24 @@ import dev.berth.cri.api.v1.StartContainerRequest;
 import dev.berth.cri.api.v1.StartContainerResponse;
 import dev.berth.cri.api.v1.StopContainerRequest;
 import dev.berth.cri.api.v1.StopContainerResponse;
+import dev.berth.cri.api.v1.StreamContainerStatsRequest;
+import dev.berth.cri.api.v1.StreamContainerStatsResponse;
+import dev.berth.cri.api.v1.StreamContainersRequest;
+import dev.berth.cri.api.v1.StreamContainersResponse;
 import dev.berth.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.api.v1.UpdateContainerResourcesResponse;
 import dev.berth.runtime.ExecResult;
 import dev.berth.sandbox.ContainerService;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 
 /**
  * The container RPCs of the RuntimeService: unwrap the request, call {@link ContainerService},
- * wrap the answer. Failures become gRPC statuses in the interceptor ({@code ErrorStatus}).
+ * wrap the answer. Failures become gRPC statuses in the interceptor ({@code ErrorStatus}). Each
+ * List RPC and its Stream twin run the same query; the stream sends the result in batches
+ * ({@link ListStream}).
  */
 public final class ContainerRpcs {
     private final ContainerService containers;
@@ -76,6 +83,11 @@ public final class ContainerRpcs {
                 .build();
     }
 
+    public void stream(StreamContainersRequest request, StreamObserver<StreamContainersResponse> responses) {
+        ListStream.send(containers.list(request.hasFilter() ? request.getFilter() : null), responses,
+                batch -> StreamContainersResponse.newBuilder().addAllContainers(batch).build());
+    }
+
     public ContainerStatsResponse stats(ContainerStatsRequest request) {
         return ContainerStatsResponse.newBuilder().setStats(containers.stats(request.getContainerId())).build();
     }
@@ -84,6 +96,11 @@ public final class ContainerRpcs {
         return ListContainerStatsResponse.newBuilder()
                 .addAllStats(containers.listStats(request.hasFilter() ? request.getFilter() : null))
                 .build();
+    }
+
+    public void streamStats(StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> responses) {
+        ListStream.send(containers.listStats(request.hasFilter() ? request.getFilter() : null), responses,
+                batch -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(batch).build());
     }
 
     public UpdateContainerResourcesResponse updateResources(UpdateContainerResourcesRequest request) {

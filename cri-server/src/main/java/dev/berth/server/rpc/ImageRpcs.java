@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cri.api.v1.AuthConfig;
 import dev.berth.cri.api.v1.FilesystemIdentifier;
 import dev.berth.cri.api.v1.FilesystemUsage;
+import dev.berth.cri.api.v1.ImageFilter;
 import dev.berth.cri.api.v1.ImageFsInfoRequest;
 import dev.berth.cri.api.v1.ImageFsInfoResponse;
 import dev.berth.cri.api.v1.ImageSpec;
@@ -19,6 +20,8 @@ import dev.berth.cri.api.v1.PullImageRequest;
 import dev.berth.cri.api.v1.PullImageResponse;
 import dev.berth.cri.api.v1.RemoveImageRequest;
 import dev.berth.cri.api.v1.RemoveImageResponse;
+import dev.berth.cri.api.v1.StreamImagesRequest;
+import dev.berth.cri.api.v1.StreamImagesResponse;
 import dev.berth.cri.api.v1.UInt64Value;
 import dev.berth.image.FsUsage;
 import dev.berth.image.Image;
@@ -26,13 +29,15 @@ import dev.berth.image.ImageException;
 import dev.berth.image.ImageService;
 import dev.berth.image.PullOptions;
 import dev.berth.image.RegistryAuth;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * CRI PullImage, ImageStatus, ListImages, RemoveImage and ImageFsInfo: protobuf to and from
- * the image service. Images are named as the image service names them (ID, unique ID prefix,
- * tag or digest reference); the CRI image ID is the config digest.
+ * CRI PullImage, ImageStatus, ListImages and StreamImages, RemoveImage and ImageFsInfo: protobuf
+ * to and from the image service. Images are named as the image service names them (ID, unique ID
+ * prefix, tag or digest reference); the CRI image ID is the config digest.
  *
  * <p>The configured sandbox image is the one image kept pinned, so kubelet's image GC leaves it
  * alone: {@link #pinSandboxImage} at start, and PullImage when it pulls that image.
@@ -78,14 +83,18 @@ public final class ImageRpcs {
         return response.build();
     }
 
-    /** All images, or the one {@code filter.image.image} names. */
     public ListImagesResponse listImages(ListImagesRequest request) {
-        String filter = request.getFilter().getImage().getImage();
-        ListImagesResponse.Builder response = ListImagesResponse.newBuilder();
-        for (Image image : images.list(filter.isEmpty() ? Optional.empty() : Optional.of(filter))) {
-            response.addImages(toCri(image));
-        }
-        return response.build();
+        return ListImagesResponse.newBuilder().addAllImages(list(request.getFilter())).build();
+    }
+
+    public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> responses) {
+        ListStream.send(list(request.getFilter()), responses, batch -> StreamImagesResponse.newBuilder().addAllImages(batch).build());
+    }
+
+    /** All images, or the one {@code filter.image.image} names: ListImages and StreamImages. */
+    private List<dev.berth.cri.api.v1.Image> list(ImageFilter filter) {
+        String name = filter.getImage().getImage();
+        return images.list(name.isEmpty() ? Optional.empty() : Optional.of(name)).stream().map(ImageRpcs::toCri).toList();
     }
 
     /** Idempotent: removing an image that is not there succeeds. */

@@ -11,12 +11,11 @@ import dev.berth.cri.api.v1.PullImageRequest;
 import dev.berth.cri.api.v1.PullImageResponse;
 import dev.berth.cri.api.v1.RemoveImageRequest;
 import dev.berth.cri.api.v1.RemoveImageResponse;
+import dev.berth.cri.api.v1.StreamImagesRequest;
+import dev.berth.cri.api.v1.StreamImagesResponse;
 import io.grpc.stub.StreamObserver;
 
-/**
- * The CRI ImageService as gRPC sees it: each RPC is handed to {@link ImageRpcs}. StreamImages
- * keeps the generated default, which answers UNIMPLEMENTED naming the method.
- */
+/** The CRI ImageService as gRPC sees it: each RPC is handed to {@link ImageRpcs}. */
 public final class ImageServiceAdapter extends ImageServiceGrpc.ImageServiceImplBase {
     private final ImageRpcs images;
 
@@ -37,6 +36,12 @@ public final class ImageServiceAdapter extends ImageServiceGrpc.ImageServiceImpl
     @Override
     public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
         RuntimeServiceAdapter.Unary.answer(request, response, images::listImages);
+    }
+
+    /** A server stream of batches; see {@link ListStream}. */
+    @Override
+    public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> responses) {
+        images.streamImages(request, responses);
     }
 
     @Override

@@ -51,8 +51,20 @@ import dev.berth.cri.api.v1.StopContainerRequest;
 import dev.berth.cri.api.v1.StopContainerResponse;
 import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.StopPodSandboxResponse;
+import dev.berth.cri.api.v1.StreamContainerStatsRequest;
+import dev.berth.cri.api.v1.StreamContainerStatsResponse;
+import dev.berth.cri.api.v1.StreamContainersRequest;
+import dev.berth.cri.api.v1.StreamContainersResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxMetricsRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxMetricsResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxStatsRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxStatsResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxesRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxesResponse;
 import dev.berth.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.api.v1.UpdateContainerResourcesResponse;
+import dev.berth.cri.api.v1.UpdateRuntimeConfigRequest;
+import dev.berth.cri.api.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
 import io.grpc.stub.StreamObserver;
@@ -69,14 +81,16 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     private final ContainerRpcs containers;
     private final EventRpcs events;
     private final StreamingRpcs streaming;
+    private final PodCidrRpcs podCidrs;
 
     public RuntimeServiceAdapter(RuntimeInfoRpcs info, SandboxRpcs sandboxes, ContainerRpcs containers, EventRpcs events,
-            StreamingRpcs streaming) {
+            StreamingRpcs streaming, PodCidrRpcs podCidrs) {
         this.info = info;
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.events = events;
         this.streaming = streaming;
+        this.podCidrs = podCidrs;
     }
 
     /** A server stream: it stays open after this returns, fed by the event bus. */
@@ -98,6 +112,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void runtimeConfig(RuntimeConfigRequest request, StreamObserver<RuntimeConfigResponse> response) {
         Unary.answer(request, response, info::runtimeConfig);
+    }
+
+    @Override
+    public void updateRuntimeConfig(UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> response) {
+        Unary.answer(request, response, podCidrs::updateRuntimeConfig);
     }
 
     @Override
@@ -123,6 +142,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
         Unary.answer(request, response, sandboxes::list);
+    }
+
+    /** The Stream twins are server streams of batches of what their List RPC answers; see {@link ListStream}. */
+    @Override
+    public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> responses) {
+        sandboxes.stream(request, responses);
     }
 
     @Override
@@ -153,6 +178,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
         Unary.answer(request, response, containers::list);
+    }
+
+    @Override
+    public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> responses) {
+        containers.stream(request, responses);
     }
 
     @Override
@@ -196,6 +226,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     }
 
     @Override
+    public void streamContainerStats(StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> responses) {
+        containers.streamStats(request, responses);
+    }
+
+    @Override
     public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
         Unary.answer(request, response, sandboxes::stats);
     }
@@ -206,6 +241,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     }
 
     @Override
+    public void streamPodSandboxStats(StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> responses) {
+        sandboxes.streamStats(request, responses);
+    }
+
+    @Override
     public void listMetricDescriptors(ListMetricDescriptorsRequest request, StreamObserver<ListMetricDescriptorsResponse> response) {
         Unary.answer(request, response, sandboxes::listMetricDescriptors);
     }
@@ -213,6 +253,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request, StreamObserver<ListPodSandboxMetricsResponse> response) {
         Unary.answer(request, response, sandboxes::listMetrics);
+    }
+
+    @Override
+    public void streamPodSandboxMetrics(StreamPodSandboxMetricsRequest request,
+            StreamObserver<StreamPodSandboxMetricsResponse> responses) {
+        sandboxes.streamMetrics(request, responses);
     }
 
     /** Runs a unary handler; exceptions become statuses in the interceptor. */

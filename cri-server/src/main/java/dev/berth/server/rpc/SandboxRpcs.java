@@ -19,7 +19,14 @@ import dev.berth.cri.api.v1.RunPodSandboxRequest;
 import dev.berth.cri.api.v1.RunPodSandboxResponse;
 import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.StopPodSandboxResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxMetricsRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxMetricsResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxStatsRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxStatsResponse;
+import dev.berth.cri.api.v1.StreamPodSandboxesRequest;
+import dev.berth.cri.api.v1.StreamPodSandboxesResponse;
 import dev.berth.sandbox.SandboxService;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -27,7 +34,8 @@ import java.time.Instant;
  * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox, the pod stats
  * and metrics (ListMetricDescriptors, ListPodSandboxMetrics): unwraps the request, calls
  * {@link SandboxService}, wraps the answer. Failures become gRPC statuses in the interceptor
- * ({@code ErrorStatus}).
+ * ({@code ErrorStatus}). Each List RPC and its Stream twin run the same query; the stream sends
+ * the result in batches ({@link ListStream}).
  */
 public final class SandboxRpcs {
     private final SandboxService sandboxes;
@@ -75,6 +83,11 @@ public final class SandboxRpcs {
                 .addAllStats(sandboxes.listStats(request.hasFilter() ? request.getFilter() : null)).build();
     }
 
+    public void streamStats(StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> responses) {
+        ListStream.send(sandboxes.listStats(request.hasFilter() ? request.getFilter() : null), responses,
+                batch -> StreamPodSandboxStatsResponse.newBuilder().addAllPodSandboxStats(batch).build());
+    }
+
     public ListMetricDescriptorsResponse listMetricDescriptors(ListMetricDescriptorsRequest request) {
         return ListMetricDescriptorsResponse.newBuilder().addAllDescriptors(sandboxes.metricDescriptors()).build();
     }
@@ -83,8 +96,18 @@ public final class SandboxRpcs {
         return ListPodSandboxMetricsResponse.newBuilder().addAllPodMetrics(sandboxes.metrics()).build();
     }
 
+    public void streamMetrics(StreamPodSandboxMetricsRequest request, StreamObserver<StreamPodSandboxMetricsResponse> responses) {
+        ListStream.send(sandboxes.metrics(), responses,
+                batch -> StreamPodSandboxMetricsResponse.newBuilder().addAllPodSandboxMetrics(batch).build());
+    }
+
     public ListPodSandboxResponse list(ListPodSandboxRequest request) {
         return ListPodSandboxResponse.newBuilder()
                 .addAllItems(sandboxes.list(request.hasFilter() ? request.getFilter() : null)).build();
+    }
+
+    public void stream(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> responses) {
+        ListStream.send(sandboxes.list(request.hasFilter() ? request.getFilter() : null), responses,
+                batch -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(batch).build());
     }
 }

@@ -17,6 +17,7 @@ import dev.berth.cri.api.v1.MetricDescriptor;
 import dev.berth.cri.api.v1.MetricType;
 import dev.berth.cri.api.v1.PodSandboxConfig;
 import dev.berth.cri.api.v1.PodSandboxMetrics;
+import dev.berth.cri.api.v1.StreamPodSandboxMetricsRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,5 +121,21 @@ class MetricsSocketTest {
                 .collect(Collectors.toMap(Metric::getName, Function.identity()));
         assertEquals(descriptors.keySet().stream().filter(n -> n.startsWith("container_network_")).collect(Collectors.toSet()),
                 eth0.keySet(), "the pod's eth0 counters, labelled as its POD container: " + podMetrics.getMetricsList());
+
+        // StreamPodSandboxMetrics: the same pods, containers and metric names as the List twin (values may move on)
+        List<PodSandboxMetrics> streamed = new java.util.ArrayList<>();
+        pods.runtime.streamPodSandboxMetrics(StreamPodSandboxMetricsRequest.getDefaultInstance())
+                .forEachRemaining(r -> streamed.addAll(r.getPodSandboxMetricsList()));
+        PodSandboxMetrics streamedPod = streamed.stream().filter(p -> p.getPodSandboxId().equals(podId)).findFirst().orElseThrow();
+        assertEquals(shape(podMetrics), shape(streamedPod));
+    }
+
+    /** Container ids and, for the pod and each container, its metric names with their labels. */
+    private static List<String> shape(PodSandboxMetrics pod) {
+        List<String> out = new java.util.ArrayList<>();
+        pod.getMetricsList().forEach(m -> out.add("pod " + m.getName() + m.getLabelValuesList()));
+        pod.getContainerMetricsList().forEach(c -> c.getMetricsList().forEach(
+                m -> out.add(c.getContainerId() + " " + m.getName() + m.getLabelValuesList())));
+        return out;
     }
 }

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,18 +70,38 @@ final class PodFixture implements AutoCloseable {
     }
 
     PodFixture(Path dir, TestRegistry registry) throws Exception {
+        this(dir, registry, UnaryOperator.identity(), PodFixture::bridgeNetwork);
+    }
+
+    /**
+     * A fixture whose daemon config the test adjusts and whose network config it writes, given
+     * the fixture for its bridge name and subnet ({@code network} may answer null: no file).
+     * {@code registry} may be null when the test pulls nothing.
+     */
+    PodFixture(Path dir, TestRegistry registry, UnaryOperator<BerthConfig> configure, Function<PodFixture, String> network)
+            throws Exception {
         this.dir = dir;
         this.ipForwardBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
-        this.config = TestConfigs.inside(dir, false);
-        registry.writeHostsToml(TestConfigs.certsDir(dir));
+        this.config = configure.apply(TestConfigs.inside(dir, false));
+        if (registry != null) {
+            registry.writeHostsToml(TestConfigs.certsDir(dir));
+        }
         Files.createDirectories(TestConfigs.confDir(dir));
-        Files.writeString(TestConfigs.confDir(dir).resolve("10-e2e.conflist"), """
+        String conflist = network.apply(this);
+        if (conflist != null) {
+            Files.writeString(TestConfigs.confDir(dir).resolve("10-e2e.conflist"), conflist);
+        }
+        start();
+    }
+
+    /** A bridge network on the fixture's own bridge and subnet, its leases under the test dir. */
+    String bridgeNetwork() {
+        return """
                 {"cniVersion":"1.0.0","name":"%s","plugins":[
                   {"type":"bridge","bridge":"%s","isGateway":true,"ipMasq":false,
                    "ipam":{"type":"host-local","ranges":[[{"subnet":"%s0/24"}]],"dataDir":"%s"}}
                 ]}
-                """.formatted(bridge, bridge, subnetPrefix, dir.resolve("ipam")));
-        start();
+                """.formatted(bridge, bridge, subnetPrefix, dir.resolve("ipam"));
     }
 
     void start() throws Exception {

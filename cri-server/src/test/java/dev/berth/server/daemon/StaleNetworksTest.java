@@ -3,6 +3,7 @@ package dev.berth.server.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.cni.NetworkStatus;
+import dev.berth.cni.PodCidrs;
 import dev.berth.cni.PodNetwork;
 import dev.berth.cni.PodNetworkRequest;
 import dev.berth.cni.PodNetworkResult;
@@ -32,6 +33,11 @@ class StaleNetworksTest {
 
         @Override
         public void check(String podId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void usePodCidrs(PodCidrs cidrs) {
             throw new UnsupportedOperationException();
         }
 
