@@ -78,7 +78,8 @@ done
 
 daemon_pid() { # the process listening on the unix socket
     local socket=${1#unix://}
-    ss -xlpn 2>/dev/null | awk -v s="$socket" '$5 == s { if (match($0, /pid=[0-9]+/)) print substr($0, RSTART + 4, RLENGTH - 4); exit }'
+    # reads all of ss's output (an early exit would SIGPIPE ss and, with pipefail, this script)
+    ss -xlpn 2>/dev/null | awk -v s="$socket" '!found && $5 == s && match($0, /pid=[0-9]+/) { print substr($0, RSTART + 4, RLENGTH - 4); found = 1 }'
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
@@ -97,7 +98,7 @@ helper_pss_kb() { # helper_pss_kb REGEX -> summed Pss of processes whose exe bas
 }
 
 test_image() { # test_image KEY -> the reference the test images file gives for KEY
-    sed -n "s/^$1: *//p" "$images_file" | tr -d '"' | head -n 1
+    sed -n "s/^$1: *//p" "$images_file" | tr -d '"' | awk 'NR == 1'
 }
 
 write_params() {
