@@ -139,7 +139,7 @@ final class CgroupfsManager implements Cgroups {
      * not on the cgroup v2 hierarchy (on v1 or hybrid hosts). Returns the controllers to enable in
      * the v2 ancestors: the usual ones plus those the unified keys name.
      */
-    private Set<String> check(CgroupResources r) {
+    Set<String> check(CgroupResources r) {
         List<String> missing = CONTROLLERS.stream()
                 .filter(c -> needs(c, r) && !layout.v1Controllers().containsKey(c) && !layout.unifiedControllers().contains(c))
                 .toList();
