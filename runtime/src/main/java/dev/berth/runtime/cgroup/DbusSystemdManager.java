@@ -41,6 +41,8 @@ final class DbusSystemdManager implements SystemdManager {
     static final String MANAGER_INTERFACE = "org.freedesktop.systemd1.Manager";
     /** How long runc waits for systemd to finish a job. */
     static final Duration JOB_TIMEOUT = Duration.ofSeconds(30);
+    /** dbus-java retries a refused connect every 500 ms for this long. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final int UNKNOWN = Integer.MIN_VALUE;
 
     /** A way to the bus: the system bus, or an address (tests). */
@@ -66,7 +68,8 @@ final class DbusSystemdManager implements SystemdManager {
 
     /** systemd on the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket); fails when it cannot be reached. */
     static DbusSystemdManager systemBus() {
-        return connect(() -> DBusConnectionBuilder.forSystemBus().withShared(false).build(), JOB_TIMEOUT);
+        return connect(() -> DBusConnectionBuilder.forSystemBus().withShared(false)
+                .transportConfig().withTimeout((int) CONNECT_TIMEOUT.toMillis()).back().build(), JOB_TIMEOUT);
     }
 
     /** Connects now, so a bus that is not there fails at start rather than at the first container. */
@@ -210,7 +213,7 @@ final class DbusSystemdManager implements SystemdManager {
                 throw new SystemdException(error.getName(), "systemd refused " + method + "(" + args[0] + "): " + error.getName()
                         + text(error));
             }
-            return reply.getReply();
+            return reply.getMethod().getReturnType() == void.class ? null : reply.getReply();
         } catch (DBusException | RuntimeException e) {
             if (e instanceof SystemdException se) {
                 throw se;

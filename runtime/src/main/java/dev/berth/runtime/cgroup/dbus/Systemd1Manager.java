@@ -23,7 +23,7 @@ public interface Systemd1Manager extends DBusInterface {
     DBusPath StopUnit(String name, String mode);
 
     /** SetUnitProperties(s name, b runtime, a(sv) properties). */
-    void SetUnitProperties(String name, boolean runtime, List<PropertyStruct> properties);
+    void SetUnitProperties(String name, Boolean runtime, List<PropertyStruct> properties);
 
     /** ResetFailedUnit(s name): forgets a failed unit, so its name can be used again. */
     void ResetFailedUnit(String name);
