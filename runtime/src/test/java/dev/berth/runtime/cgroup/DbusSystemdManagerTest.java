@@ -3,13 +3,12 @@ package dev.berth.runtime.cgroup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.freedesktop.dbus.bin.EmbeddedDBusDaemon;
-import org.freedesktop.dbus.connections.BusAddress;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -18,10 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real D-Bus client against a fake systemd on a private bus (dbus-java's embedded bus daemon
- * on a unix socket): what arrives on the wire is what systemd reads (method, argument types, each
- * property's variant signature), and the client waits for each job's JobRemoved signal. This
- * machine has no systemd; the fake answers as org.freedesktop.systemd1(5) says systemd does.
+ * The real D-Bus client against a fake systemd on a private bus (the reference dbus-daemon on a
+ * unix socket): what arrives on the wire is what systemd reads (method, argument types, each
+ * property's variant signature), and the client waits for each job's JobRemoved signal, which
+ * the bus routes by the client's match rule. This machine has no systemd; the fake answers as
+ * org.freedesktop.systemd1(5) says systemd does.
  */
 class DbusSystemdManagerTest {
     /** Only how long a broken test may hang: every call here is answered at once. */
@@ -30,7 +30,7 @@ class DbusSystemdManagerTest {
     @TempDir
     Path dir;
 
-    private EmbeddedDBusDaemon bus;
+    private PrivateBus bus;
     private DBusConnection systemdSide;
     private FakeSystemdBus systemd;
     private DbusSystemdManager client;
@@ -38,9 +38,9 @@ class DbusSystemdManagerTest {
 
     @BeforeEach
     void startBusAndFakeSystemd() throws Exception {
-        address = "unix:path=" + dir.resolve("bus");
-        bus = new EmbeddedDBusDaemon(BusAddress.of(address + ",listen=true"));
-        bus.startInBackgroundAndWait(LIMIT.toMillis());
+        assumeTrue(PrivateBus.available(), "needs " + PrivateBus.DBUS_DAEMON + " (Debian's dbus-daemon, see scripts/install-deps.sh)");
+        bus = PrivateBus.start(dir);
+        address = bus.address();
         systemdSide = DBusConnectionBuilder.forAddress(address).withShared(false).build();
         systemd = new FakeSystemdBus(systemdSide);
         systemdSide.requestBusName(DbusSystemdManager.BUS_NAME);
@@ -53,8 +53,12 @@ class DbusSystemdManagerTest {
         if (client != null) {
             client.close();
         }
-        systemdSide.disconnect();
-        bus.close();
+        if (systemdSide != null) {
+            systemdSide.disconnect();
+        }
+        if (bus != null) {
+            bus.close();
+        }
     }
 
     @Test
