@@ -80,6 +80,10 @@ final class SystemdCgroups implements Cgroups, AutoCloseable {
      */
     @Override
     public void destroy(String cgroupsPath) {
+        if (madeByCgroupfs(cgroupsPath)) {
+            files.destroy(cgroupsPath);
+            return;
+        }
         SystemdUnit unit = SystemdUnit.parse(cgroupsPath);
         try {
             systemd.stopUnit(unit.unit());
@@ -94,12 +98,20 @@ final class SystemdCgroups implements Cgroups, AutoCloseable {
 
     @Override
     public List<Path> paths(String cgroupsPath) {
-        return files.paths(SystemdUnit.parse(cgroupsPath).cgroupPath());
+        return files.paths(madeByCgroupfs(cgroupsPath) ? cgroupsPath : SystemdUnit.parse(cgroupsPath).cgroupPath());
     }
 
     @Override
     public CgroupUsage usage(String cgroupsPath) {
-        return files.usage(SystemdUnit.parse(cgroupsPath).cgroupPath());
+        return files.usage(madeByCgroupfs(cgroupsPath) ? cgroupsPath : SystemdUnit.parse(cgroupsPath).cgroupPath());
+    }
+
+    /**
+     * A container made while Berth ran with the cgroupfs driver keeps its plain path ("/berth/<id>"):
+     * it can still be read, joined and removed after the switch to systemd; new ones cannot be made so.
+     */
+    private static boolean madeByCgroupfs(String cgroupsPath) {
+        return cgroupsPath != null && cgroupsPath.startsWith("/") && !cgroupsPath.contains(":");
     }
 
     @Override

@@ -238,6 +238,20 @@ class SystemdCgroupsTest {
     }
 
     @Test
+    void containersMadeUnderTheCgroupfsDriverCanStillBeReadAndRemoved() {
+        FakeHost host = FakeHost.unified(root, "cpu memory pids");
+        host.cgroups().create("/berth/old", CgroupResources.none());
+        SystemdCgroups cgroups = host.systemd(systemd);
+
+        assertEquals(List.of(root.resolve("berth/old")), cgroups.paths("/berth/old"));
+        assertEquals(0, cgroups.usage("/berth/old").processes());
+        cgroups.destroy("/berth/old");
+
+        assertFalse(Files.exists(root.resolve("berth/old")));
+        assertEquals(List.of(), systemd.calls, "systemd never knew it");
+    }
+
+    @Test
     void closeClosesTheConnectionToSystemd() {
         unified().close();
         assertTrue(systemd.closed);
