@@ -58,7 +58,8 @@ final class PauseBundle {
         List<Spec.Mount> mounts = List.of(
                 new Spec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
                 new Spec.Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=64k")));
-        Spec.Linux linux = new Spec.Linux(namespaces, null, null, null, cgroups.cgroupsPath(record.cgroupParent(), record.id()), null, null, null,
+        String cgroupsPath = cgroups.cgroupsPath(record.cgroupParent(), record.id());
+        Spec.Linux linux = new Spec.Linux(namespaces, null, null, null, cgroupsPath, null, null, null,
                 sysctls == null || sysctls.isEmpty() ? null : Map.copyOf(sysctls),
                 List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/timer_list", "/sys/firmware"),
                 List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"), null);
@@ -66,5 +67,4 @@ final class PauseBundle {
         return new Spec("1.0.2", process, new Spec.Root(rootfs.toString(), true), hostname, null, mounts,
                 Map.of("io.kubernetes.cri.container-type", "sandbox", "io.kubernetes.cri.sandbox-id", record.id()), linux);
     }
-
 }

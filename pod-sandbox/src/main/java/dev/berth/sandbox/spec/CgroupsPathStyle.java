@@ -5,7 +5,7 @@ package dev.berth.sandbox.spec;
  * depends on the cgroup driver Berth runs with (kubelet's cgroup parents follow the same driver).
  */
 public enum CgroupsPathStyle {
-    /** {@code <cgroup parent>/<id>}, e.g. /kubepods/burstable/pod&lt;uid&gt;/&lt;id&gt;; {@code /berth/<id>} when kubelet gave no parent (crictl). */
+    /** {@code <cgroup parent>/<id>}, e.g. {@code /kubepods/burstable/pod<uid>/<id>}; {@code /berth/<id>} without a parent (crictl). */
     CGROUPFS,
     /**
      * systemd's {@code slice:prefix:name}, {@code <pod slice>:berth:<id>}: the runtime makes the
@@ -41,7 +41,7 @@ public enum CgroupsPathStyle {
         }
     }
 
-    /** The pod's slice: the last component of kubelet's parent ("/kubepods.slice/kubepods-besteffort.slice/...-pod1.slice" or the name alone). */
+    /** The pod's slice: the last component of kubelet's parent (the expanded path of the slice, or its name alone). */
     private static String slice(String parent) {
         if (parent.isEmpty()) {
             return DEFAULT_SLICE;
