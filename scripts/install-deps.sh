@@ -16,6 +16,7 @@ iptables
 containernetworking-plugins
 docker-registry
 busybox-static
+dbus-daemon
 apache2-utils
 openssl
 "

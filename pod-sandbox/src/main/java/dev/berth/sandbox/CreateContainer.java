@@ -157,7 +157,7 @@ final class CreateContainer {
         Path shm = sandbox.namespaces().hostIpc() ? null : env.shmOf(sandbox.id());
         SandboxView view = new SandboxView(sandbox.id(), pausePid, sandbox.netnsPath(), sandbox.namespaces().toProto(),
                 sandboxDir.resolve("hosts"), sandboxDir.resolve("resolv.conf"), sandboxDir.resolve("hostname"), shm,
-                sandbox.cgroupParent(), sandbox.namespaces().hostNetwork() ? "" : sandbox.hostname());
+                sandbox.cgroupParent(), sandbox.namespaces().hostNetwork() ? "" : sandbox.hostname(), env.cgroupsPaths());
         try {
             return ContainerSpecs.build(new ContainerSpecInput(id, config, view, defaults, rootfs, imageName, targetPid(config)));
         } catch (SpecException e) {
@@ -193,6 +193,9 @@ final class CreateContainer {
             return env.runtime().create(id, bundle, new CreateOptions(logPath, false, config.getStdin(), config.getStdinOnce()));
         } catch (InvalidSpecException e) {
             throw SandboxException.invalid("container " + config.getMetadata().getName() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // limits this host's cgroups cannot apply (e.g. unified keys on cgroup v1), refused before anything was made
+            throw SandboxException.invalid("container " + config.getMetadata().getName() + ": resources: " + e.getMessage());
         } catch (RuntimeFailureException e) {
             throw new SandboxException(SandboxException.Kind.INTERNAL, "cannot create container " + config.getMetadata().getName()
                     + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.berth.sandbox;
 
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.oci.SpecFiles;
+import dev.berth.sandbox.spec.CgroupsPathStyle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,16 +26,16 @@ final class PauseBundle {
     private PauseBundle() {}
 
     /** Writes {@code dir/rootfs} and {@code dir/config.json}; returns {@code dir}. */
-    static Path write(Path dir, SandboxRecord record, Map<String, String> sysctls) throws IOException {
+    static Path write(Path dir, SandboxRecord record, Map<String, String> sysctls, CgroupsPathStyle cgroups) throws IOException {
         Path rootfs = dir.resolve("rootfs");
         for (String d : List.of("proc", "dev", "etc")) {
             Files.createDirectories(rootfs.resolve(d));
         }
-        SpecFiles.write(dir, spec(rootfs, record, sysctls));
+        SpecFiles.write(dir, spec(rootfs, record, sysctls, cgroups));
         return dir;
     }
 
-    static Spec spec(Path rootfs, SandboxRecord record, Map<String, String> sysctls) {
+    static Spec spec(Path rootfs, SandboxRecord record, Map<String, String> sysctls, CgroupsPathStyle cgroups) {
         NamespaceModes modes = record.namespaces();
         Spec.Capabilities noCaps = new Spec.Capabilities(List.of(), List.of(), List.of(), List.of(), List.of());
         Spec.Process process = new Spec.Process(false, new Spec.User(PAUSE_UID, PAUSE_UID, null, List.of()), List.of(),
@@ -57,21 +58,13 @@ final class PauseBundle {
         List<Spec.Mount> mounts = List.of(
                 new Spec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
                 new Spec.Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=64k")));
-        Spec.Linux linux = new Spec.Linux(namespaces, null, null, null, cgroupsPath(record), null, null, null,
+        String cgroupsPath = cgroups.cgroupsPath(record.cgroupParent(), record.id());
+        Spec.Linux linux = new Spec.Linux(namespaces, null, null, null, cgroupsPath, null, null, null,
                 sysctls == null || sysctls.isEmpty() ? null : Map.copyOf(sysctls),
                 List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/timer_list", "/sys/firmware"),
                 List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"), null);
         String hostname = ownUts && !record.hostname().isEmpty() ? record.hostname() : null;
         return new Spec("1.0.2", process, new Spec.Root(rootfs.toString(), true), hostname, null, mounts,
                 Map.of("io.kubernetes.cri.container-type", "sandbox", "io.kubernetes.cri.sandbox-id", record.id()), linux);
-    }
-
-    /** {@code <cgroup parent>/<id>} when kubelet gave a parent (cgroupfs driver), else {@code /berth/<id>}. */
-    static String cgroupsPath(SandboxRecord record) {
-        String parent = record.cgroupParent();
-        if (parent.isEmpty()) {
-            return "/berth/" + record.id();
-        }
-        return (parent.startsWith("/") ? parent : "/" + parent).replaceAll("/+$", "") + "/" + record.id();
     }
 }

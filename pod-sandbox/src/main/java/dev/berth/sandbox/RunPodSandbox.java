@@ -14,6 +14,7 @@ import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.RuntimeFailureException;
 import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.sys.Syscalls;
+import dev.berth.sandbox.spec.SpecException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,7 +65,7 @@ final class RunPodSandbox {
                     r -> env.network().tearDown(id));
             SandboxRecord record = withNetwork(draft, net);
             Path bundle = steps.run("write the pause bundle",
-                    () -> PauseBundle.write(env.bundleOf(id), record, config.getLinux().getSysctlsMap()),
+                    () -> PauseBundle.write(env.bundleOf(id), record, config.getLinux().getSysctlsMap(), env.cgroupsPaths()),
                     b -> FileTrees.deleteTree(b));
             if (!record.namespaces().hostIpc()) {
                 steps.run("mount the pod's /dev/shm", () -> mountShm(id), shm -> Mounts.unmountAll(env.sys(), shm));
@@ -101,6 +102,11 @@ final class RunPodSandbox {
         if (meta.getName().isEmpty() || meta.getNamespace().isEmpty() || meta.getUid().isEmpty()) {
             throw SandboxException.invalid("pod sandbox metadata needs a name, a namespace and a uid; got name \""
                     + meta.getName() + "\", namespace \"" + meta.getNamespace() + "\", uid \"" + meta.getUid() + "\"");
+        }
+        try {
+            env.cgroupsPaths().checkParent(config.getLinux().getCgroupParent());
+        } catch (SpecException e) {
+            throw SandboxException.invalid("pod " + meta.getNamespace() + "/" + meta.getName() + ": " + e.getMessage());
         }
         NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
         if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() == NamespaceMode.POD) {

@@ -3,6 +3,7 @@ package dev.berth.sandbox;
 import dev.berth.cni.PodNetwork;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.sys.Syscalls;
+import dev.berth.sandbox.spec.CgroupsPathStyle;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
  * @param bundles volatile dir holding one pause bundle per sandbox ({@code <state>/sandboxes/<id>})
  * @param containerBundles volatile dir holding one bundle per container ({@code <state>/containers/<id>})
  * @param handlers the runtime handlers Berth serves ("" is the default handler)
+ * @param cgroupsPaths how cgroupsPath is written for the cgroup driver the runtime uses
  */
 record SandboxEnv(
         RecordStore<SandboxRecord> store,
@@ -33,7 +35,8 @@ record SandboxEnv(
         Set<String> handlers,
         Clock clock,
         Supplier<String> ids,
-        KeyedLocks locks) {
+        KeyedLocks locks,
+        CgroupsPathStyle cgroupsPaths) {
 
     Path bundleOf(String id) {
         return bundles.resolve(id);

@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.sandbox.spec.CgroupsPathStyle;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -11,8 +12,9 @@ import java.util.Set;
  * @param state volatile dir: pause bundles under {@code state/sandboxes/<id>}
  * @param runtimeHandlers the CRI runtime handlers served ("" is kubelet's default)
  * @param hostEtc the node's /etc, whose hosts and resolv.conf pods may inherit
+ * @param cgroupsPaths how cgroupsPath is written for the cgroup driver the runtime uses
  */
-public record SandboxSettings(Path root, Path state, Set<String> runtimeHandlers, Path hostEtc) {
+public record SandboxSettings(Path root, Path state, Set<String> runtimeHandlers, Path hostEtc, CgroupsPathStyle cgroupsPaths) {
     public static final Set<String> DEFAULT_HANDLERS = Set.of("", "berth");
 
     public SandboxSettings {
@@ -20,6 +22,16 @@ public record SandboxSettings(Path root, Path state, Set<String> runtimeHandlers
         Objects.requireNonNull(state, "state");
         runtimeHandlers = Set.copyOf(Objects.requireNonNullElse(runtimeHandlers, DEFAULT_HANDLERS));
         hostEtc = Objects.requireNonNullElse(hostEtc, Path.of("/etc"));
+        cgroupsPaths = Objects.requireNonNullElse(cgroupsPaths, CgroupsPathStyle.CGROUPFS);
+    }
+
+    /** With the cgroupfs driver. */
+    public SandboxSettings(Path root, Path state, Set<String> runtimeHandlers, Path hostEtc) {
+        this(root, state, runtimeHandlers, hostEtc, CgroupsPathStyle.CGROUPFS);
+    }
+
+    public SandboxSettings withCgroupsPaths(CgroupsPathStyle value) {
+        return new SandboxSettings(root, state, runtimeHandlers, hostEtc, value);
     }
 
     public static SandboxSettings defaults(Path root, Path state) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.cri.api.v1.Container;
 import dev.berth.cri.api.v1.ContainerConfig;
 import dev.berth.cri.api.v1.ContainerEventResponse;
 import dev.berth.cri.api.v1.ContainerEventType;
@@ -137,6 +138,21 @@ class ContainerServiceTest {
         assertEquals("OOMKilled", awaitExited(oom).getReason());
         assertEquals("Error", awaitExited(err).getReason());
         assertEquals(2, containers.status(err).getExitCode());
+    }
+
+    @Test
+    void limitsTheHostsCgroupsRefuseAreAnInvalidArgumentNamingTheContainerAndKeepNoName() {
+        runtime.failCreate = new IllegalArgumentException("cannot apply unified (cgroup v2) settings; memory.high: this host has no"
+                + " cgroup v2 hierarchy (cgroup v1); leave them out here, or run the pod on a cgroup v2 node");
+
+        SandboxException e = assertThrows(SandboxException.class, () -> containers.create(podId, config("app"), pod));
+
+        assertEquals(SandboxException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(e.getMessage().startsWith("container app: resources: cannot apply unified (cgroup v2) settings; memory.high"),
+                e.getMessage());
+        assertEquals(0, containers.list(null).size(), "no container recorded");
+        String id = containers.create(podId, config("app"), pod);
+        assertEquals(List.of(id), containers.list(null).stream().map(Container::getId).toList(), "the name was released");
     }
 
     @Test

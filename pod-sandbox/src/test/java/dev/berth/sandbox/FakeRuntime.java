@@ -32,10 +32,17 @@ final class FakeRuntime implements ContainerRuntime {
     final List<String> calls = new ArrayList<>();
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     RuntimeException failStart;
+    /** Thrown by the next create, as the runtime does for limits the host's cgroups cannot apply. */
+    RuntimeException failCreate;
 
     @Override
     public synchronized ContainerState create(String id, Path bundle, CreateOptions opts) throws InvalidSpecException {
         calls.add("create " + id);
+        if (failCreate != null) {
+            RuntimeException e = failCreate;
+            failCreate = null;
+            throw e;
+        }
         if (containers.containsKey(id)) {
             throw new IllegalStateException("container " + id + " already exists");
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.runtime.oci.Spec;
+import dev.berth.sandbox.spec.CgroupsPathStyle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ class PauseBundleTest {
 
     @Test
     void aPodGetsNewIpcUtsMountAndPidNamespacesAndJoinsItsNetns() {
-        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", null), Map.of("net.ipv4.ip_unprivileged_port_start", "0"));
+        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", null), Map.of("net.ipv4.ip_unprivileged_port_start", "0"),
+                CgroupsPathStyle.CGROUPFS);
         assertEquals(List.of("mount", "ipc", "pid", "uts", "network"), namespaceTypes(spec));
         assertEquals("/run/netns/abc", spec.linux().namespaces().getLast().path());
         assertEquals("web", spec.hostname());
@@ -34,19 +36,31 @@ class PauseBundleTest {
 
     @Test
     void hostPidAndHostIpcKeepTheNodesNamespaces() {
-        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", new NamespaceModes("POD", "NODE", "NODE", "")), Map.of());
+        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", new NamespaceModes("POD", "NODE", "NODE", "")), Map.of(),
+                CgroupsPathStyle.CGROUPFS);
         assertEquals(List.of("mount", "uts", "network"), namespaceTypes(spec));
     }
 
     @Test
     void containerPidModeStillGivesTheSandboxItsOwnPidNamespace() {
-        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", new NamespaceModes("POD", "CONTAINER", "POD", "")), Map.of());
+        Spec spec = PauseBundle.spec(Path.of("/b/rootfs"), record("", new NamespaceModes("POD", "CONTAINER", "POD", "")), Map.of(),
+                CgroupsPathStyle.CGROUPFS);
         assertTrue(namespaceTypes(spec).contains("pid"));
     }
 
     @Test
     void theCgroupGoesUnderKubeletsParent() {
-        assertEquals("/kubepods/besteffort/pod1/abc", PauseBundle.cgroupsPath(record("/kubepods/besteffort/pod1/", null)));
-        assertEquals("/kubepods/abc", PauseBundle.cgroupsPath(record("kubepods", null)));
+        assertEquals("/kubepods/besteffort/pod1/abc", cgroupsPath(CgroupsPathStyle.CGROUPFS, "/kubepods/besteffort/pod1/"));
+        assertEquals("/kubepods/abc", cgroupsPath(CgroupsPathStyle.CGROUPFS, "kubepods"));
+    }
+
+    @Test
+    void underSystemdThePauseIsAScopeInThePodsSlice() {
+        assertEquals("kubepods-besteffort-pod1.slice:berth:abc", cgroupsPath(CgroupsPathStyle.SYSTEMD, "kubepods-besteffort-pod1.slice"));
+        assertEquals("berth.slice:berth:abc", cgroupsPath(CgroupsPathStyle.SYSTEMD, ""));
+    }
+
+    private static String cgroupsPath(CgroupsPathStyle style, String parent) {
+        return PauseBundle.spec(Path.of("/b/rootfs"), record(parent, null), Map.of(), style).linux().cgroupsPath();
     }
 }

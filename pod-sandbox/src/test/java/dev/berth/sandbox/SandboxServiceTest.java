@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.cri.api.v1.LinuxPodSandboxConfig;
 import dev.berth.cri.api.v1.NamespaceMode;
 import dev.berth.cri.api.v1.PodSandbox;
 import dev.berth.cri.api.v1.PodSandboxFilter;
@@ -15,6 +16,7 @@ import dev.berth.cri.api.v1.PodSandboxStateValue;
 import dev.berth.cri.api.v1.PodSandboxStatus;
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.sys.RecordingSyscalls;
+import dev.berth.sandbox.spec.CgroupsPathStyle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +48,11 @@ class SandboxServiceTest {
     }
 
     private SandboxService reopen() {
-        return SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
+        return reopen(CgroupsPathStyle.CGROUPFS);
+    }
+
+    private SandboxService reopen(CgroupsPathStyle cgroups) {
+        return SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc"), cgroups),
                 runtime, network, ContainerImages.NONE, new RecordingSyscalls(), new ContainerEvents(), clock,
                 () -> String.format("%064x", ids.incrementAndGet()));
     }
@@ -152,6 +158,31 @@ class SandboxServiceTest {
         assertEquals(SandboxException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains("\"kata\"") && e.getMessage().contains("\"berth\""), e.getMessage());
         assertTrue(runtime.calls.isEmpty());
+    }
+
+    @Test
+    void underSystemdThePauseIsABerthScopeInKubeletsPodSlice() {
+        SandboxService systemd = reopen(CgroupsPathStyle.SYSTEMD);
+        var config = Pods.config("web", 0).toBuilder()
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("kubepods-besteffort-pod1.slice")).build();
+
+        String id = systemd.run(config, "");
+
+        assertEquals("kubepods-besteffort-pod1.slice:berth:" + id, runtime.specs.get(id).linux().cgroupsPath());
+    }
+
+    @Test
+    void underSystemdACgroupfsParentIsRefusedBeforeAnythingIsMade() {
+        SandboxService systemd = reopen(CgroupsPathStyle.SYSTEMD);
+        var config = Pods.config("web", 0).toBuilder()
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/kubepods/besteffort/pod1")).build();
+
+        SandboxException e = assertThrows(SandboxException.class, () -> systemd.run(config, ""));
+
+        assertEquals(SandboxException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(e.getMessage().contains("cgroup_parent \"/kubepods/besteffort/pod1\" is not a systemd slice"), e.getMessage());
+        assertTrue(runtime.calls.isEmpty());
+        assertTrue(network.up.isEmpty());
     }
 
     @Test

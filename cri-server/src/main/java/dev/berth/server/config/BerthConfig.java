@@ -131,7 +131,8 @@ public record BerthConfig(
     /** cgroup management. */
     public record Cgroup(
             @JsonProperty("driver")
-            @Doc("cgroup driver reported to kubelet: auto (systemd when the host booted with systemd, else cgroupfs), cgroupfs or systemd.")
+            @Doc("cgroup driver, also reported to kubelet (which must use the same): auto (systemd when the host booted with systemd,"
+                    + " else cgroupfs), cgroupfs (Berth writes the cgroup files) or systemd (containers are transient systemd scopes).")
             String driver) {
 
         public Cgroup {

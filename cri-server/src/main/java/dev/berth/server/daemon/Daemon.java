@@ -18,6 +18,7 @@ import dev.berth.sandbox.ContainerEvents;
 import dev.berth.sandbox.SandboxService;
 import dev.berth.sandbox.SandboxSettings;
 import dev.berth.sandbox.StoreImages;
+import dev.berth.sandbox.spec.CgroupsPathStyle;
 import dev.berth.server.BuildInfo;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigException;
@@ -96,6 +97,11 @@ public final class Daemon implements AutoCloseable {
             throw new DaemonStartException("cannot prepare Berth's directories: " + e.getMessage(), e);
         }
         CgroupDriver driver = CgroupDriver.resolve(config.cgroup().driver(), CgroupDriver.systemdBooted());
+        try {
+            driver.checkHost(CgroupDriver.systemdBooted());
+        } catch (IllegalStateException e) {
+            throw new DaemonStartException(e.getMessage(), e);
+        }
 
         CollectorRegistry registry = new CollectorRegistry(true);
         RpcInterceptor interceptor = new RpcInterceptor(new RpcMetrics(registry), System::nanoTime);
@@ -116,7 +122,7 @@ public final class Daemon implements AutoCloseable {
             RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
                     new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)));
             ContainerEvents events = new ContainerEvents();
-            SandboxService sandboxes = openSandboxes(config, podNetwork, images, events);
+            SandboxService sandboxes = openSandboxes(config, driver, podNetwork, images, events);
             SandboxRpcs sandboxRpcs = new SandboxRpcs(sandboxes, Clock.systemUTC());
             ContainerRpcs containerRpcs = new ContainerRpcs(sandboxes.containers());
             StreamingSeams seams = StreamingSeams.over(sandboxes, new LinuxSyscalls());
@@ -171,14 +177,16 @@ public final class Daemon implements AutoCloseable {
      * The OCI runtime under {@code <state>/runtime} (shims reconnected, containers kept) and the
      * pod sandboxes on it, their records reloaded from {@code <root>/sandboxes}.
      */
-    private static SandboxService openSandboxes(BerthConfig config, PodNetwork podNetwork, ImageService images, ContainerEvents events)
-            throws DaemonStartException {
+    private static SandboxService openSandboxes(BerthConfig config, CgroupDriver driver, PodNetwork podNetwork, ImageService images,
+            ContainerEvents events) throws DaemonStartException {
         try {
+            boolean systemd = driver == CgroupDriver.SYSTEMD;
             ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"),
-                    new ManagedCgroups(CgroupsFactory.detect()), Clock.systemUTC());
+                    new ManagedCgroups(systemd ? CgroupsFactory.systemd() : CgroupsFactory.detect()), Clock.systemUTC());
             Syscalls sys = new LinuxSyscalls();
-            return SandboxService.open(SandboxSettings.defaults(config.root(), config.state()), runtime, podNetwork,
-                    new StoreImages(images, sys), sys, events, Clock.systemUTC());
+            SandboxSettings settings = SandboxSettings.defaults(config.root(), config.state())
+                    .withCgroupsPaths(systemd ? CgroupsPathStyle.SYSTEMD : CgroupsPathStyle.CGROUPFS);
+            return SandboxService.open(settings, runtime, podNetwork, new StoreImages(images, sys), sys, events, Clock.systemUTC());
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot open the runtime and pod sandboxes under " + config.state() + " and "
                     + config.root() + ": " + e.getMessage(), e);

@@ -24,6 +24,14 @@ public enum CgroupDriver {
         };
     }
 
+    /** The systemd driver asks systemd for every container's scope: refused on a host where systemd is not init. */
+    public void checkHost(boolean systemdBooted) {
+        if (this == SYSTEMD && !systemdBooted) {
+            throw new IllegalStateException("cgroup.driver = systemd but systemd is not running (no " + SYSTEMD_RUNTIME_DIR
+                    + "); set cgroup.driver to cgroupfs or auto, and kubelet's cgroupDriver to cgroupfs");
+        }
+    }
+
     public static boolean systemdBooted() {
         return Files.isDirectory(SYSTEMD_RUNTIME_DIR);
     }

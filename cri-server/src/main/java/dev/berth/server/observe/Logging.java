@@ -20,6 +20,8 @@ public final class Logging {
     private static final Logger NETTY = Logger.getLogger("io.netty");
     /** grpc-netty sets SO_KEEPALIVE on every accepted channel; a unix socket has none, and Netty warns per connection. */
     private static final Logger BOOTSTRAP = Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
+    /** dbus-java (the systemd cgroup driver's bus client) logs each connection's transport at info. */
+    private static final Logger DBUS = Logger.getLogger("org.freedesktop.dbus");
 
     private Logging() {}
 
@@ -43,6 +45,7 @@ public final class Logging {
         GRPC.setLevel(libraries);
         NETTY.setLevel(libraries);
         BOOTSTRAP.setLevel(Level.SEVERE);
+        DBUS.setLevel(julLevel.intValue() < Level.INFO.intValue() ? libraries : Level.WARNING);
     }
 
     private static final class OneLine extends Formatter {

@@ -20,6 +20,15 @@ class CgroupDriverTest {
     }
 
     @Test
+    void systemdIsRefusedOnAHostWithoutSystemdNamingTheFix() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CgroupDriver.SYSTEMD.checkHost(false));
+        assertEquals("cgroup.driver = systemd but systemd is not running (no /run/systemd/system); set cgroup.driver to cgroupfs"
+                + " or auto, and kubelet's cgroupDriver to cgroupfs", e.getMessage());
+        CgroupDriver.SYSTEMD.checkHost(true);
+        CgroupDriver.CGROUPFS.checkHost(false);
+    }
+
+    @Test
     void unknownDriverIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> CgroupDriver.resolve("cgroupv3", false));
     }

@@ -18,7 +18,6 @@ import java.util.TreeMap;
  */
 public final class ContainerSpecs {
     static final String OCI_VERSION = "1.0.2";
-    static final String DEFAULT_CGROUP_ROOT = "/berth";
 
     private ContainerSpecs() {}
 
@@ -104,13 +103,13 @@ public final class ContainerSpecs {
     }
 
     /**
-     * {@code <cgroup parent>/<container id>}, a sibling of the pause process's cgroup as under
-     * kubelet's parent; {@code /berth} when kubelet gave none (crictl). Never under the pause's
-     * own cgroup: on cgroup v2 a cgroup with a process cannot delegate controllers to children.
+     * Under kubelet's cgroup parent, written for the cgroup driver ({@link CgroupsPathStyle}): with
+     * cgroupfs {@code <cgroup parent>/<container id>}, a sibling of the pause process's cgroup; {@code
+     * /berth} when kubelet gave none (crictl). Never under the pause's own cgroup: on cgroup v2 a
+     * cgroup with a process cannot delegate controllers to children.
      */
     static String cgroupsPath(SandboxView sandbox, String containerId) {
-        String parent = sandbox.cgroupParent().isEmpty() ? DEFAULT_CGROUP_ROOT : sandbox.cgroupParent();
-        return (parent.startsWith("/") ? parent : "/" + parent).replaceAll("/+$", "") + "/" + containerId;
+        return sandbox.cgroupsPaths().cgroupsPath(sandbox.cgroupParent(), containerId);
     }
 
     /** The request's annotations, then the CRI ones (which a request cannot override). */

@@ -16,13 +16,22 @@ import java.util.Objects;
  * @param shmDir the pod's /dev/shm; null = the host's /dev/shm (host IPC)
  * @param cgroupParent kubelet's cgroup parent for the pod, "" when none
  * @param hostname the pod's hostname, for the HOSTNAME variable; "" = the node's (host network)
+ * @param cgroupsPaths how cgroupsPath is written for the cgroup driver in use
  */
 public record SandboxView(String sandboxId, long pausePid, String netnsPath, NamespaceOption podNamespaces, Path hostsFile,
-        Path resolvConfFile, Path hostnameFile, Path shmDir, String cgroupParent, String hostname) {
+        Path resolvConfFile, Path hostnameFile, Path shmDir, String cgroupParent, String hostname, CgroupsPathStyle cgroupsPaths) {
     public SandboxView {
         Objects.requireNonNull(sandboxId, "sandboxId");
         podNamespaces = Objects.requireNonNullElse(podNamespaces, NamespaceOption.getDefaultInstance());
         cgroupParent = Objects.requireNonNullElse(cgroupParent, "");
         hostname = Objects.requireNonNullElse(hostname, "");
+        cgroupsPaths = Objects.requireNonNullElse(cgroupsPaths, CgroupsPathStyle.CGROUPFS);
+    }
+
+    /** Under the cgroupfs driver. */
+    public SandboxView(String sandboxId, long pausePid, String netnsPath, NamespaceOption podNamespaces, Path hostsFile,
+            Path resolvConfFile, Path hostnameFile, Path shmDir, String cgroupParent, String hostname) {
+        this(sandboxId, pausePid, netnsPath, podNamespaces, hostsFile, resolvConfFile, hostnameFile, shmDir, cgroupParent, hostname,
+                CgroupsPathStyle.CGROUPFS);
     }
 }

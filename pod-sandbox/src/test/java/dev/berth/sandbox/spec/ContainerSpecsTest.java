@@ -116,6 +116,14 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void underSystemdTheContainerIsABerthScopeInThePodsSlice() {
+        SandboxView s = Fixtures.sandbox();
+        SandboxView kubelet = new SandboxView(s.sandboxId(), s.pausePid(), s.netnsPath(), s.podNamespaces(), null, null, null, null,
+                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod123.slice", s.hostname(), CgroupsPathStyle.SYSTEMD);
+        assertEquals("kubepods-burstable-pod123.slice:berth:c1", build(Fixtures.config("web").build(), kubelet).linux().cgroupsPath());
+    }
+
+    @Test
     void cgroupV2HostsGiveUnprivilegedContainersACgroupNamespace() {
         HostFacts v2 = new HostFacts(true, false, "node-1", Path.of("/dev"));
         Spec spec = ContainerSpecs.build(new ContainerSpecInput("c1", Fixtures.config("web").build(), Fixtures.sandbox(), IMAGE, rootfs, ""), v2);

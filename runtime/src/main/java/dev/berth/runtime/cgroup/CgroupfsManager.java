@@ -139,7 +139,7 @@ final class CgroupfsManager implements Cgroups {
      * not on the cgroup v2 hierarchy (on v1 or hybrid hosts). Returns the controllers to enable in
      * the v2 ancestors: the usual ones plus those the unified keys name.
      */
-    private Set<String> check(CgroupResources r) {
+    Set<String> check(CgroupResources r) {
         List<String> missing = CONTROLLERS.stream()
                 .filter(c -> needs(c, r) && !layout.v1Controllers().containsKey(c) && !layout.unifiedControllers().contains(c))
                 .toList();
@@ -156,7 +156,8 @@ final class CgroupfsManager implements Cgroups {
         for (String key : r.unified().keySet()) {
             String controller = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
             if (layout.unifiedMount() == null) {
-                refused.computeIfAbsent("this host has no cgroup v2 hierarchy (cgroup " + layout.mode().label() + ")",
+                refused.computeIfAbsent("this host has no cgroup v2 hierarchy (cgroup " + layout.mode().label()
+                        + "); leave them out here, or run the pod on a cgroup v2 node",
                         k -> new ArrayList<>()).add(key);
             } else if (layout.v1Controllers().containsKey(controller)) {
                 refused.computeIfAbsent("controller " + controller + " is on cgroup v1 here; set its v1 limit instead",

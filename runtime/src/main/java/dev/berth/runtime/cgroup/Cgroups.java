@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The cgroups of containers, by OCI {@code cgroupsPath}, with plain file I/O on the cgroup file
- * systems (the "cgroupfs" driver). Get one from {@link CgroupsFactory}.
+ * The cgroups of containers, by OCI {@code cgroupsPath}: with plain file I/O on the cgroup file
+ * systems (the "cgroupfs" driver), or as systemd units plus those files (the "systemd" driver,
+ * whose cgroupsPath is {@code slice:prefix:name}). Get one from {@link CgroupsFactory}.
  *
  * <p>A cgroup spans every hierarchy the host mounts: each v1 controller hierarchy (co-mounted
  * controllers share one) and the cgroup2 mount, in {@link CgroupLayout#mode() any layout}. Each
@@ -28,6 +29,14 @@ public interface Cgroups {
      * made so far stay; the caller destroys them.
      */
     List<Path> create(String cgroupsPath, CgroupResources resources);
+
+    /**
+     * Hands the cgroup over to its owner once the container's first process ({@code pid}) has
+     * joined the directories {@link #create} returned: the cgroupfs driver has nothing to do; the
+     * systemd driver starts the transient scope holding {@code pid} with {@code resources} as its
+     * properties (systemd makes no scope without a process). After a failure the caller destroys the cgroup.
+     */
+    default void adopt(String cgroupsPath, long pid, CgroupResources resources) {}
 
     /** Applies resources to an existing cgroup (fails naming the missing directory if it is gone). */
     void update(String cgroupsPath, CgroupResources resources);

@@ -12,6 +12,20 @@ public final class CgroupsFactory {
 
     /** This host's cgroups: the layout from /proc/self/mountinfo, each controller where it is mounted. */
     public static Cgroups detect() {
+        return hostFiles();
+    }
+
+    /**
+     * This host's cgroups under the systemd driver: containers are transient scopes made through
+     * systemd on the system bus (which must be reachable now: fails with {@link SystemdException}
+     * otherwise), their limits also written to the files of the detected layout.
+     */
+    public static Cgroups systemd() {
+        CgroupfsManager files = hostFiles();
+        return new SystemdCgroups(files, DbusSystemdManager.systemBus());
+    }
+
+    private static CgroupfsManager hostFiles() {
         CgroupLayout layout;
         try {
             layout = CgroupLayout.detect();
@@ -31,7 +45,7 @@ public final class CgroupsFactory {
         return forRoot(fsRoot, mountinfoLines, new HostCgroupFs(), CgroupTree.Sleeper.SYSTEM);
     }
 
-    static Cgroups forRoot(Path fsRoot, List<String> mountinfoLines, CgroupFs fs, CgroupTree.Sleeper sleeper) {
+    static CgroupfsManager forRoot(Path fsRoot, List<String> mountinfoLines, CgroupFs fs, CgroupTree.Sleeper sleeper) {
         try {
             CgroupLayout layout = CgroupLayout.fromMountinfo(mountinfoLines).under(fsRoot).withUnifiedControllersFromDisk();
             return new CgroupfsManager(layout, fs, sleeper);

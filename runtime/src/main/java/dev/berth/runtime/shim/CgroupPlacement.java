@@ -11,6 +11,12 @@ public interface CgroupPlacement {
     /** Creates the cgroup for an OCI cgroupsPath with the given limits; returns the directories the init joins. */
     List<Path> create(String cgroupsPath, Spec.Resources resources);
 
+    /**
+     * Hands the cgroup to its owner once the init ({@code pid}) has joined it: nothing for the
+     * cgroupfs driver; the systemd driver starts the container's scope (see {@code Cgroups#adopt}).
+     */
+    default void adopt(String cgroupsPath, long pid, Spec.Resources resources) {}
+
     /** The directories of an existing cgroup, for an exec to join. */
     List<Path> paths(String cgroupsPath);
 

@@ -7,7 +7,7 @@ import dev.berth.runtime.oci.Spec;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Containers' cgroups through the host's cgroup managers (v1, hybrid or v2, as detected). */
+/** Containers' cgroups through the host's cgroup managers (v1, hybrid or v2, as detected; cgroupfs or systemd driver). */
 public final class ManagedCgroups implements CgroupPlacement {
     private final Cgroups cgroups;
 
@@ -18,6 +18,11 @@ public final class ManagedCgroups implements CgroupPlacement {
     @Override
     public List<Path> create(String cgroupsPath, Spec.Resources resources) {
         return cgroups.create(cgroupsPath, OciCgroupResources.of(resources));
+    }
+
+    @Override
+    public void adopt(String cgroupsPath, long pid, Spec.Resources resources) {
+        cgroups.adopt(cgroupsPath, pid, OciCgroupResources.of(resources));
     }
 
     @Override

@@ -117,6 +117,7 @@ public final class ShimRuntime implements ContainerRuntime {
             dir.writeMeta(meta);
             ContainerDir.writeAtomic(dir.plan(), plan);
             runCreate(id, dir);
+            adopt(cgroupsPath, dir, cgroupDirs, spec);
             created = true;
             creating.remove(id);
             return state(id);
@@ -128,6 +129,19 @@ public final class ShimRuntime implements ContainerRuntime {
                 deleteTree(dir.path());
             }
             creating.remove(id);
+        }
+    }
+
+    /**
+     * The init is in its cgroup and waits for start: now the cgroup's owner (systemd, under that
+     * driver) may take it. If that fails the init is killed, and create's cleanup removes the rest.
+     */
+    private void adopt(String cgroupsPath, ContainerDir dir, List<Path> cgroupDirs, Spec spec) throws IOException {
+        try {
+            cgroups.adopt(cgroupsPath, dir.pid(), spec.linux() == null ? null : spec.linux().resources());
+        } catch (RuntimeException e) {
+            CgroupProcesses.killAll(cgroupDirs, KILL_WAIT);
+            throw e;
         }
     }
 

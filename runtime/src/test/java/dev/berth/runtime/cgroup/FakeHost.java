@@ -85,6 +85,11 @@ final class FakeHost {
         return CgroupsFactory.forRoot(root, mountinfo, kernel, sleeps::add);
     }
 
+    /** The systemd driver on this tree, its calls to systemd going to {@code systemd}. */
+    SystemdCgroups systemd(SystemdManager systemd) {
+        return new SystemdCgroups(CgroupsFactory.forRoot(root, mountinfo, kernel, sleeps::add), systemd);
+    }
+
     Path dir(String relative) {
         return root.resolve(relative);
     }

@@ -48,7 +48,8 @@ class LegacyCgroupsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cgroups.create("/berth/c1",
                 Limit.of().unified("memory.high", "1").unified("io.max", "8:0 rbps=1").build()));
 
-        assertEquals("cannot apply unified (cgroup v2) settings; io.max, memory.high: this host has no cgroup v2 hierarchy (cgroup v1)",
+        assertEquals("cannot apply unified (cgroup v2) settings; io.max, memory.high: this host has no cgroup v2 hierarchy (cgroup v1);"
+                + " leave them out here, or run the pod on a cgroup v2 node",
                 e.getMessage());
         assertFalse(Files.exists(root.resolve("memory/berth")));
     }

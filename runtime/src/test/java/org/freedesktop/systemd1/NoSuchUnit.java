@@ -1,0 +1,10 @@
+package org.freedesktop.systemd1;
+
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+
+/** For the fake systemd on a test bus: dbus-java names an error reply after the class of the exception thrown. */
+public class NoSuchUnit extends DBusExecutionException {
+    public NoSuchUnit(String message) {
+        super(message);
+    }
+}
