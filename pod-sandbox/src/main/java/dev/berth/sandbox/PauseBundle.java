@@ -66,9 +66,9 @@ final class PauseBundle {
                 Map.of("io.kubernetes.cri.container-type", "sandbox", "io.kubernetes.cri.sandbox-id", record.id()), linux);
     }
 
-    /** {@code <cgroup parent>/<id>} when kubelet gave a parent (cgroupfs driver), else {@code /berth/<id>}. */
+    /** {@code <pod cgroup>/<id>} (kubelet's parent or Berth's own, see {@link PodCgroup}), else {@code /berth/<id>}. */
     static String cgroupsPath(SandboxRecord record) {
-        String parent = record.cgroupParent();
+        String parent = record.containersCgroupParent();
         if (parent.isEmpty()) {
             return "/berth/" + record.id();
         }

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * RunPodSandbox: reserve the pod's name, set up its network, write its /etc files and pause
- * bundle, run the pause process, record it READY. Each step has its own undo (see {@link Steps}),
+ * RunPodSandbox: reserve the pod's name, set up its network, make its cgroup when kubelet gave
+ * no cgroup parent (see {@link PodCgroup}), write its /etc files and pause bundle, run the pause
+ * process, record it READY. Each step has its own undo (see {@link Steps}),
  * so a failure anywhere leaves nothing behind: network torn down, runtime container deleted,
  * directories and name released.
  *
@@ -42,6 +43,7 @@ final class RunPodSandbox {
         String handler = runtimeHandler == null ? "" : runtimeHandler;
         validate(config, handler);
         PodSandboxMetadata meta = config.getMetadata();
+        PodLimits.Parsed limits = PodLimits.parse(config.getLinux(), "pod " + meta.getNamespace() + "/" + meta.getName());
         String name = SandboxRecord.reservedName(meta.getName(), meta.getNamespace(), meta.getUid(), meta.getAttempt());
         return env.locks().with("name:" + name, () -> {
             String id = env.ids().get();
@@ -49,12 +51,12 @@ final class RunPodSandbox {
             if (holder.isPresent()) {
                 return holder.get();
             }
-            return create(id, name, config, handler);
+            return create(id, name, config, handler, limits);
         });
     }
 
-    private String create(String id, String name, PodSandboxConfig config, String handler) {
-        SandboxRecord draft = draft(id, config, handler);
+    private String create(String id, String name, PodSandboxConfig config, String handler, PodLimits.Parsed limits) {
+        SandboxRecord draft = draft(id, config, handler, limits);
         Path sandboxDir = env.store().dirOf(id);
         try (Steps steps = new Steps("run pod sandbox " + name + " (" + id + ")")) {
             steps.run("reserve name", () -> {}, () -> env.names().release(name, id));
@@ -63,6 +65,10 @@ final class RunPodSandbox {
             PodNetworkResult net = steps.run("set up the pod network", () -> setUpNetwork(draft, config),
                     r -> env.network().tearDown(id));
             SandboxRecord record = withNetwork(draft, net);
+            if (record.podCgroup().owned()) {
+                steps.run("make the pod cgroup", () -> PodLimits.makeCgroup(env, record),
+                        () -> env.cgroups().destroy(record.podCgroup().path()));
+            }
             Path bundle = steps.run("write the pause bundle",
                     () -> PauseBundle.write(env.bundleOf(id), record, config.getLinux().getSysctlsMap()),
                     b -> FileTrees.deleteTree(b));
@@ -114,13 +120,14 @@ final class RunPodSandbox {
         }
     }
 
-    private SandboxRecord draft(String id, PodSandboxConfig config, String handler) {
+    private SandboxRecord draft(String id, PodSandboxConfig config, String handler, PodLimits.Parsed limits) {
         PodSandboxMetadata meta = config.getMetadata();
         long createdAt = env.nowNanos();
         return new SandboxRecord(SandboxRecord.FORMAT, id, meta.getName(), meta.getNamespace(), meta.getUid(), meta.getAttempt(),
                 createdAt, SandboxState.READY, config.getLabelsMap(), config.getAnnotationsMap(), handler, null, List.of(),
                 config.getHostname(), config.getLogDirectory(), config.getLinux().getCgroupParent(),
-                NamespaceModes.of(config.getLinux().getSecurityContext().getNamespaceOptions()));
+                NamespaceModes.of(config.getLinux().getSecurityContext().getNamespaceOptions()),
+                PodCgroup.of(id, config.getLinux().getCgroupParent(), limits.resources(), limits.overhead()));
     }
 
     private void writeEtc(Path sandboxDir, SandboxRecord record, PodSandboxConfig config) {
@@ -162,7 +169,7 @@ final class RunPodSandbox {
         List<String> ips = net.ips().stream().map(InetAddress::getHostAddress).toList();
         return new SandboxRecord(r.version(), r.id(), r.name(), r.namespace(), r.uid(), r.attempt(), r.createdAtNanos(), r.state(),
                 r.labels(), r.annotations(), r.runtimeHandler(), net.netnsPath().toString(), ips, r.hostname(), r.logDirectory(),
-                r.cgroupParent(), r.namespaces());
+                r.cgroupParent(), r.namespaces(), r.podCgroup());
     }
 
     private Object createPause(String id, Path bundle) {

@@ -170,10 +170,10 @@ public final class Daemon implements AutoCloseable {
     private static SandboxService openSandboxes(BerthConfig config, PodNetwork podNetwork, ImageService images, ContainerEvents events)
             throws DaemonStartException {
         try {
-            ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"),
-                    new ManagedCgroups(CgroupsFactory.detect()), Clock.systemUTC());
+            ManagedCgroups cgroups = new ManagedCgroups(CgroupsFactory.detect());
+            ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"), cgroups, Clock.systemUTC());
             Syscalls sys = new LinuxSyscalls();
-            return SandboxService.open(SandboxSettings.defaults(config.root(), config.state()), runtime, podNetwork,
+            return SandboxService.open(SandboxSettings.defaults(config.root(), config.state()), runtime, cgroups, podNetwork,
                     new StoreImages(images, sys), sys, events, Clock.systemUTC());
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot open the runtime and pod sandboxes under " + config.state() + " and "

@@ -53,6 +53,8 @@ import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.StopPodSandboxResponse;
 import dev.berth.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.api.v1.UpdateContainerResourcesResponse;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesRequest;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesResponse;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
 import io.grpc.stub.StreamObserver;
@@ -113,6 +115,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> response) {
         Unary.answer(request, response, sandboxes::remove);
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+            StreamObserver<UpdatePodSandboxResourcesResponse> response) {
+        Unary.answer(request, response, sandboxes::updateResources);
     }
 
     @Override

@@ -19,15 +19,17 @@ import dev.berth.cri.api.v1.RunPodSandboxRequest;
 import dev.berth.cri.api.v1.RunPodSandboxResponse;
 import dev.berth.cri.api.v1.StopPodSandboxRequest;
 import dev.berth.cri.api.v1.StopPodSandboxResponse;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesRequest;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesResponse;
 import dev.berth.sandbox.SandboxService;
 import java.time.Clock;
 import java.time.Instant;
 
 /**
- * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox, the pod stats
- * and metrics (ListMetricDescriptors, ListPodSandboxMetrics): unwraps the request, calls
- * {@link SandboxService}, wraps the answer. Failures become gRPC statuses in the interceptor
- * ({@code ErrorStatus}).
+ * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox,
+ * UpdatePodSandboxResources, the pod stats and metrics (ListMetricDescriptors,
+ * ListPodSandboxMetrics): unwraps the request, calls {@link SandboxService}, wraps the answer.
+ * Failures become gRPC statuses in the interceptor ({@code ErrorStatus}).
  */
 public final class SandboxRpcs {
     private final SandboxService sandboxes;
@@ -51,6 +53,13 @@ public final class SandboxRpcs {
     public RemovePodSandboxResponse remove(RemovePodSandboxRequest request) {
         sandboxes.remove(request.getPodSandboxId());
         return RemovePodSandboxResponse.getDefaultInstance();
+    }
+
+    /** A field the request leaves out keeps its value. */
+    public UpdatePodSandboxResourcesResponse updateResources(UpdatePodSandboxResourcesRequest request) {
+        sandboxes.updateResources(request.getPodSandboxId(), request.hasOverhead() ? request.getOverhead() : null,
+                request.hasResources() ? request.getResources() : null);
+        return UpdatePodSandboxResourcesResponse.getDefaultInstance();
     }
 
     public PodSandboxStatusResponse status(PodSandboxStatusRequest request) {

@@ -104,8 +104,8 @@ public final class ContainerSpecs {
     }
 
     /**
-     * {@code <cgroup parent>/<container id>}, a sibling of the pause process's cgroup as under
-     * kubelet's parent; {@code /berth} when kubelet gave none (crictl). Never under the pause's
+     * {@code <pod cgroup>/<container id>}, a sibling of the pause process's cgroup in the pod's
+     * cgroup (kubelet's parent, or Berth's own when kubelet gave none). Never under the pause's
      * own cgroup: on cgroup v2 a cgroup with a process cannot delegate controllers to children.
      */
     static String cgroupsPath(SandboxView sandbox, String containerId) {

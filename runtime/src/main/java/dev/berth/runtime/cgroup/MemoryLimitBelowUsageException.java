@@ -13,7 +13,7 @@ public final class MemoryLimitBelowUsageException extends IllegalStateException 
     private final long requestedBytes;
     private final long usageBytes;
 
-    MemoryLimitBelowUsageException(Path dir, String file, long requestedBytes, long usageBytes, long peakBytes) {
+    public MemoryLimitBelowUsageException(Path dir, String file, long requestedBytes, long usageBytes, long peakBytes) {
         super("cannot set " + file + " of " + dir + " to " + requestedBytes + " bytes: the cgroup uses " + usageBytes
                 + " bytes now" + (peakBytes > 0 ? " (peak " + peakBytes + ")" : "")
                 + " and the kernel could not reclaim enough; choose a limit above its usage, or free memory in it first");
