@@ -175,6 +175,34 @@ class CgroupsRootTest {
         assertEquals(Long.toString(256L << 20), Files.readString(memory.resolve("memory.limit_in_bytes")).strip());
     }
 
+    /**
+     * A bounded fork bomb: a shell starting 100 background sleeps against a limit of 20 processes.
+     * busybox's sh gives up when a fork fails, so it runs as a child of the init, which then goes on
+     * without forking (a builtin and an exec) to show the container survives its bomb.
+     */
+    @Test
+    void aPidsLimitStopsAForkBombAndTheContainerAndHostGoOn() throws Exception {
+        start("bomb", List.of("sh", "-c", "sh -c 'i=0; while [ $i -lt 100 ]; do sleep 1000 & i=$((i+1)); done';"
+                + " : > /tmp/bomb-done; exec sleep 1000"), new Spec.Resources(null, null, new Spec.Pids(20), null, null));
+        Path done = dir.resolve("rootfs/tmp/bomb-done");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(done) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Path pids = cgroups.paths(parent + "/bomb").stream()
+                .filter(d -> d.startsWith(cgroups.layout().v1Controllers().getOrDefault("pids", cgroups.layout().unifiedMount())))
+                .findFirst().orElseThrow();
+
+        String log = Files.readString(dir.resolve("bomb.log"));
+        assertTrue(log.contains("can't fork"), "a fork failed: " + log);
+        assertEquals("19", Files.readString(pids.resolve("pids.current")).strip(), "the init and the 18 sleeps that fit beside the bomb");
+        assertTrue(Files.readString(pids.resolve("pids.events")).matches("(?s).*max [1-9].*"), "the kernel refused forks");
+        assertEquals(ContainerStatus.RUNNING, runtime.state("bomb").status(), "the container lives on");
+        assertEquals(0, new ProcessBuilder("true").start().waitFor(), "the host still forks");
+        runtime.delete("bomb", true);
+        assertFalse(Files.exists(pids), "its processes and cgroup are gone");
+    }
+
     @Test
     void aContainerKilledBySigkillFromOutsideIsNotOomKilled() throws Exception {
         startWithSmallMemoryLimit("killed", List.of("sleep", "1000"));
