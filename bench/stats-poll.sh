@@ -11,7 +11,8 @@
 #   PODS      pods to create, each with one container running `sleep` (default 100)
 #   MINUTES   how long to poll (default 5)
 #   INTERVAL_S seconds between polls (default 10, as kubelet's housekeeping)
-# It creates the pods (not measured), then every INTERVAL_S runs `crictl stats -o json` and
+# It creates the pods (not measured; each under its own cgroup parent, as kubelet makes them,
+# which containerd 1.6 needs for ListPodSandboxStats), then every INTERVAL_S runs `crictl stats -o json` and
 # `crictl statsp -o json` back to back, as kubelet asks ListContainerStats and
 # ListPodSandboxStats, reads utime+stime of PIDS from /proc/<pid>/stat before the first and
 # after the last poll, prints the daemon CPU time used, per poll and as a share of one core,
@@ -78,7 +79,7 @@ log "creating $PODS pods with one container each"
 for ((i = 1; i <= PODS; i++)); do
 	cat >"$WORK/pod.json" <<JSON
 {"metadata":{"name":"$RUN-$i","namespace":"stats-poll","uid":"$RUN-$i","attempt":0},
- "log_directory":"$WORK/logs/$i","linux":{}}
+ "log_directory":"$WORK/logs/$i","linux":{"cgroup_parent":"/stats-poll/pod-$RUN-$i"}}
 JSON
 	cat >"$WORK/ctr.json" <<JSON
 {"metadata":{"name":"sleep"},"image":{"image":"$IMAGE"},"command":["sleep","1000000"],"log_path":"sleep.log","linux":{}}

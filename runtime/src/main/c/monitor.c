@@ -47,6 +47,7 @@ struct monitor {
     int status;
     int64_t exited_at;
     struct oom_counts oom_before; /* the cgroup's counters before the init existed */
+    struct oom_watch oom_watch;   /* v1: whose limit an OOM reached */
     struct logger log;
     struct log_stream out, err;
     int out_fd, err_fd; /* -1 once at EOF */
@@ -225,10 +226,16 @@ static void reap(struct monitor *m) {
 static void write_exit_file(struct monitor *m) {
     struct oom_counts oom_after;
     oom_read(m->plan, &oom_after);
-    char text[160], path[PATH_MAX];
-    int n = snprintf(text, sizeof text, "code=%d\nsignal=%d\nexited_at=%lld\noom_killed=%d\n", exit_code(m->status),
-                     WIFSIGNALED(m->status) ? WTERMSIG(m->status) : 0, (long long)m->exited_at,
-                     oom_killed(&m->oom_before, &oom_after, m->status));
+    char text[256], path[PATH_MAX];
+    int n = snprintf(text, sizeof text, "code=%d\nsignal=%d\nexited_at=%lld\n", exit_code(m->status),
+                     WIFSIGNALED(m->status) ? WTERMSIG(m->status) : 0, (long long)m->exited_at);
+    if (oom_killed(&m->oom_before, &oom_after, m->status)) {
+        enum oom_limit which = oom_which(&m->oom_before, &oom_after, &m->oom_watch);
+        n += snprintf(text + n, sizeof text - (size_t)n, "oom_killed=1\noom_limit=%s\noom_limit_bytes=%lld\n",
+                      oom_limit_name(which), oom_limit_bytes(m->plan, which));
+    } else {
+        n += snprintf(text + n, sizeof text - (size_t)n, "oom_killed=0\n");
+    }
     path_in(m, "exit", path, sizeof path);
     write_file_atomic(path, text, (size_t)n, 0600);
 }
@@ -391,6 +398,7 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
     m->sync = m->listen_fd = m->out_fd = m->err_fd = -1;
     m->start_client = -1;
     m->attach.listen_fd = m->attach.stdin_fd = m->attach.tty_fd = -1;
+    m->oom_watch = (struct oom_watch){-1, -1, -1};
     for (int i = 0; i < MAX_CLIENTS; i++)
         m->clients[i].fd = -1;
     m->out.name = "stdout";
@@ -416,6 +424,7 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
     }
     /* A cgroup may be reused (a shared cgroupsPath): only kills after this reading are the container's. */
     oom_read(plan, &m->oom_before);
+    oom_watch_open(plan, &m->oom_watch);
     /* A joined PID namespace applies to children only: enter it here, before the clone. */
     if (ns_enter(&ns, CLONE_NEWPID) < 0)
         goto failed;

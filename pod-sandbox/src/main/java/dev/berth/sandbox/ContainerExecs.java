@@ -7,6 +7,7 @@ import dev.berth.runtime.ExecProcess;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.NoSuchContainerException;
 import dev.berth.runtime.RuntimeFailureException;
+import dev.berth.runtime.cgroup.MemoryLimitBelowUsageException;
 import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.oci.SpecFiles;
@@ -82,6 +83,8 @@ final class ContainerExecs {
         }
         try {
             env.runtime().update(record.id(), wanted);
+        } catch (MemoryLimitBelowUsageException e) {
+            throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "container " + record.id() + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw SandboxException.invalid("container " + record.id() + ": " + e.getMessage());
         } catch (RuntimeFailureException e) {

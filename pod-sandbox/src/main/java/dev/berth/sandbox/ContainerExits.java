@@ -51,7 +51,7 @@ final class ContainerExits {
                 return;
             }
             ContainerRecord done = record.withExit(ContainerStates.nanos(exit.exitedAt()), exit.code(), ContainerStates.reason(exit),
-                    exit.reason());
+                    ContainerStates.message(exit));
             env.containers().put(done);
             env.events().publish(() -> ContainerEventsOf.container(env, done, ContainerEventType.CONTAINER_STOPPED_EVENT));
         });

@@ -3,6 +3,7 @@ package dev.berth.sandbox;
 import dev.berth.cri.api.v1.ContainerState;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.NoSuchContainerException;
+import dev.berth.runtime.OomLimit;
 import java.time.Instant;
 
 /**
@@ -46,7 +47,7 @@ final class ContainerStates {
                 ExitStatus exit = live.exit();
                 yield exit == null
                         ? exited(record, record.finishedAtNanos(), record.exitCode(), record.reason(), record.message())
-                        : exited(record, nanos(exit.exitedAt()), exit.code(), reason(exit), exit.reason());
+                        : exited(record, nanos(exit.exitedAt()), exit.code(), reason(exit), message(exit));
             }
         };
     }
@@ -62,6 +63,25 @@ final class ContainerStates {
             return OOM_KILLED;
         }
         return exit.code() == 0 ? COMPLETED : ERROR;
+    }
+
+    /**
+     * The runtime's own explanation, or for an OOM kill whose limit it was: the container's own,
+     * the pod's (its parent cgroup, shared by the pod's containers), or neither.
+     */
+    static String message(ExitStatus exit) {
+        OomLimit limit = exit.oomKilled() ? exit.oomLimit() : null;
+        if (limit == null) {
+            return exit.reason();
+        }
+        String bytes = limit.limitBytes() > 0 ? " of " + limit.limitBytes() + " bytes" : "";
+        return switch (limit.scope()) {
+            case CONTAINER -> "the OOM killer ended it at the container's own memory limit" + bytes + " (cgroup " + limit.cgroupsPath() + ")";
+            case PARENT -> "the OOM killer ended it at the pod's memory limit" + bytes + " (cgroup " + limit.cgroupsPath()
+                    + ", shared by the pod's containers), not at the container's own";
+            case OTHER -> "the OOM killer ended it, but neither the container's nor the pod's memory limit was reached:"
+                    + " the node ran out of memory, or a limit above the pod's cgroup was reached";
+        };
     }
 
     /** A running container whose start was not recorded (the daemon died mid-start) reports its creation time. */

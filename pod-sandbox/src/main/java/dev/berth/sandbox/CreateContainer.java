@@ -157,7 +157,7 @@ final class CreateContainer {
         Path shm = sandbox.namespaces().hostIpc() ? null : env.shmOf(sandbox.id());
         SandboxView view = new SandboxView(sandbox.id(), pausePid, sandbox.netnsPath(), sandbox.namespaces().toProto(),
                 sandboxDir.resolve("hosts"), sandboxDir.resolve("resolv.conf"), sandboxDir.resolve("hostname"), shm,
-                sandbox.cgroupParent(), sandbox.namespaces().hostNetwork() ? "" : sandbox.hostname(), env.cgroupsPaths());
+                sandbox.containersCgroupParent(), sandbox.namespaces().hostNetwork() ? "" : sandbox.hostname(), env.cgroupsPaths());
         try {
             return ContainerSpecs.build(new ContainerSpecInput(id, config, view, defaults, rootfs, imageName, targetPid(config)));
         } catch (SpecException e) {

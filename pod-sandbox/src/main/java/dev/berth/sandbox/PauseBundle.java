@@ -58,7 +58,7 @@ final class PauseBundle {
         List<Spec.Mount> mounts = List.of(
                 new Spec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
                 new Spec.Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=64k")));
-        String cgroupsPath = cgroups.cgroupsPath(record.cgroupParent(), record.id());
+        String cgroupsPath = cgroups.cgroupsPath(record.containersCgroupParent(), record.id());
         Spec.Linux linux = new Spec.Linux(namespaces, null, null, null, cgroupsPath, null, null, null,
                 sysctls == null || sysctls.isEmpty() ? null : Map.copyOf(sysctls),
                 List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/timer_list", "/sys/firmware"),

@@ -14,6 +14,7 @@ import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.RuntimeFailureException;
 import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.sys.Syscalls;
+import dev.berth.sandbox.spec.CgroupsPathStyle;
 import dev.berth.sandbox.spec.SpecException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -21,8 +22,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * RunPodSandbox: reserve the pod's name, set up its network, write its /etc files and pause
- * bundle, run the pause process, record it READY. Each step has its own undo (see {@link Steps}),
+ * RunPodSandbox: reserve the pod's name, set up its network, make its cgroup when kubelet gave
+ * no cgroup parent (see {@link PodCgroup}), write its /etc files and pause bundle, run the pause
+ * process, record it READY. Each step has its own undo (see {@link Steps}),
  * so a failure anywhere leaves nothing behind: network torn down, runtime container deleted,
  * directories and name released.
  *
@@ -43,6 +45,7 @@ final class RunPodSandbox {
         String handler = runtimeHandler == null ? "" : runtimeHandler;
         validate(config, handler);
         PodSandboxMetadata meta = config.getMetadata();
+        PodLimits.Parsed limits = PodLimits.parse(config.getLinux(), "pod " + meta.getNamespace() + "/" + meta.getName());
         String name = SandboxRecord.reservedName(meta.getName(), meta.getNamespace(), meta.getUid(), meta.getAttempt());
         return env.locks().with("name:" + name, () -> {
             String id = env.ids().get();
@@ -50,12 +53,12 @@ final class RunPodSandbox {
             if (holder.isPresent()) {
                 return holder.get();
             }
-            return create(id, name, config, handler);
+            return create(id, name, config, handler, limits);
         });
     }
 
-    private String create(String id, String name, PodSandboxConfig config, String handler) {
-        SandboxRecord draft = draft(id, config, handler);
+    private String create(String id, String name, PodSandboxConfig config, String handler, PodLimits.Parsed limits) {
+        SandboxRecord draft = draft(id, config, handler, limits);
         Path sandboxDir = env.store().dirOf(id);
         try (Steps steps = new Steps("run pod sandbox " + name + " (" + id + ")")) {
             steps.run("reserve name", () -> {}, () -> env.names().release(name, id));
@@ -64,6 +67,10 @@ final class RunPodSandbox {
             PodNetworkResult net = steps.run("set up the pod network", () -> setUpNetwork(draft, config),
                     r -> env.network().tearDown(id));
             SandboxRecord record = withNetwork(draft, net);
+            if (record.podCgroup() != null && record.podCgroup().owned()) {
+                steps.run("make the pod cgroup", () -> PodLimits.makeCgroup(env, record),
+                        () -> env.cgroups().destroy(record.podCgroup().path()));
+            }
             Path bundle = steps.run("write the pause bundle",
                     () -> PauseBundle.write(env.bundleOf(id), record, config.getLinux().getSysctlsMap(), env.cgroupsPaths()),
                     b -> FileTrees.deleteTree(b));
@@ -120,13 +127,26 @@ final class RunPodSandbox {
         }
     }
 
-    private SandboxRecord draft(String id, PodSandboxConfig config, String handler) {
+    private SandboxRecord draft(String id, PodSandboxConfig config, String handler, PodLimits.Parsed limits) {
         PodSandboxMetadata meta = config.getMetadata();
         long createdAt = env.nowNanos();
         return new SandboxRecord(SandboxRecord.FORMAT, id, meta.getName(), meta.getNamespace(), meta.getUid(), meta.getAttempt(),
                 createdAt, SandboxState.READY, config.getLabelsMap(), config.getAnnotationsMap(), handler, null, List.of(),
                 config.getHostname(), config.getLogDirectory(), config.getLinux().getCgroupParent(),
-                NamespaceModes.of(config.getLinux().getSecurityContext().getNamespaceOptions()));
+                NamespaceModes.of(config.getLinux().getSecurityContext().getNamespaceOptions()),
+                podCgroup(id, config.getLinux().getCgroupParent(), limits));
+    }
+
+    /**
+     * The pod's cgroup. Under the systemd driver Berth makes no cgroup of its own for a pod
+     * without a parent (it would have to be a slice unit): such a pod goes in berth.slice and has
+     * no pod-level limit. kubelet with the systemd driver always sends its pod slice.
+     */
+    private PodCgroup podCgroup(String id, String cgroupParent, PodLimits.Parsed limits) {
+        if (env.cgroupsPaths() == CgroupsPathStyle.SYSTEMD && cgroupParent.isEmpty()) {
+            return null;
+        }
+        return PodCgroup.of(id, cgroupParent, limits.resources(), limits.overhead());
     }
 
     private void writeEtc(Path sandboxDir, SandboxRecord record, PodSandboxConfig config) {
@@ -168,7 +188,7 @@ final class RunPodSandbox {
         List<String> ips = net.ips().stream().map(InetAddress::getHostAddress).toList();
         return new SandboxRecord(r.version(), r.id(), r.name(), r.namespace(), r.uid(), r.attempt(), r.createdAtNanos(), r.state(),
                 r.labels(), r.annotations(), r.runtimeHandler(), net.netnsPath().toString(), ips, r.hostname(), r.logDirectory(),
-                r.cgroupParent(), r.namespaces());
+                r.cgroupParent(), r.namespaces(), r.podCgroup());
     }
 
     private Object createPause(String id, Path bundle) {

@@ -2,6 +2,7 @@ package dev.berth.sandbox;
 
 import dev.berth.cni.PodNetwork;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.shim.CgroupPlacement;
 import dev.berth.runtime.sys.Syscalls;
 import dev.berth.sandbox.spec.CgroupsPathStyle;
 import java.nio.file.Path;
@@ -11,13 +12,14 @@ import java.util.function.Supplier;
 
 /**
  * What the sandbox and container operations share: the records, the reserved names, the
- * runtime, network and image seams, where bundles go, the event bus, and the injected clock
- * and id source.
+ * runtime, cgroup, network and image seams, where bundles go, the event bus, and the injected
+ * clock and id source.
  *
  * @param bundles volatile dir holding one pause bundle per sandbox ({@code <state>/sandboxes/<id>})
  * @param containerBundles volatile dir holding one bundle per container ({@code <state>/containers/<id>})
  * @param handlers the runtime handlers Berth serves ("" is the default handler)
  * @param cgroupsPaths how cgroupsPath is written for the cgroup driver the runtime uses
+ * @param cgroups the cgroups of pods that Berth makes itself (see {@link PodCgroup})
  */
 record SandboxEnv(
         RecordStore<SandboxRecord> store,
@@ -25,6 +27,7 @@ record SandboxEnv(
         RecordStore<ContainerRecord> containers,
         NameRegistry containerNames,
         ContainerRuntime runtime,
+        CgroupPlacement cgroups,
         PodNetwork network,
         ContainerImages images,
         Syscalls sys,

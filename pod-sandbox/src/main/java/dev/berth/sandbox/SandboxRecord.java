@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param ips the pod's addresses, primary first; empty for a host-network pod
  * @param logDirectory where kubelet wants the pod's container logs
  * @param cgroupParent kubelet's cgroup parent for the pod ("" when none was given)
+ * @param podCgroup the pod's cgroup, parent of its pause's and containers' cgroups; null in records of
+ *     older daemons, whose pause and containers sit in {@code cgroupParent} (or {@code /berth}) side by side
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SandboxRecord(
@@ -36,7 +38,8 @@ public record SandboxRecord(
         String hostname,
         String logDirectory,
         String cgroupParent,
-        NamespaceModes namespaces) implements StoredRecord {
+        NamespaceModes namespaces,
+        PodCgroup podCgroup) implements StoredRecord {
 
     public static final int FORMAT = 1;
 
@@ -65,9 +68,19 @@ public record SandboxRecord(
         return name + "_" + namespace + "_" + uid + "_" + attempt;
     }
 
+    /** The cgroup the pause's and containers' cgroups go in; "" for none (then {@code /berth}, as older daemons did). */
+    String containersCgroupParent() {
+        return podCgroup != null ? podCgroup.path() : cgroupParent;
+    }
+
     /** READY → NOTREADY; a NOTREADY record stays as it is (stop is idempotent). */
     SandboxRecord stopped() {
         return new SandboxRecord(version, id, name, namespace, uid, attempt, createdAtNanos, SandboxState.NOTREADY, labels,
-                annotations, runtimeHandler, netnsPath, ips, hostname, logDirectory, cgroupParent, namespaces);
+                annotations, runtimeHandler, netnsPath, ips, hostname, logDirectory, cgroupParent, namespaces, podCgroup);
+    }
+
+    SandboxRecord withPodCgroup(PodCgroup cgroup) {
+        return new SandboxRecord(version, id, name, namespace, uid, attempt, createdAtNanos, state, labels,
+                annotations, runtimeHandler, netnsPath, ips, hostname, logDirectory, cgroupParent, namespaces, cgroup);
     }
 }

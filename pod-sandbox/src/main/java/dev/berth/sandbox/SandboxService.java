@@ -9,6 +9,7 @@ import dev.berth.cri.api.v1.PodSandboxFilter;
 import dev.berth.cri.api.v1.PodSandboxMetrics;
 import dev.berth.cri.api.v1.PodSandboxStatus;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.shim.CgroupPlacement;
 import dev.berth.runtime.sys.LinuxSyscalls;
 import dev.berth.runtime.sys.Syscalls;
 import java.lang.System.Logger.Level;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * The pod sandboxes of a node, with CRI semantics: the one entry point cri-server calls for
- * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus and ListPodSandbox.
+ * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox and
+ * UpdatePodSandboxResources.
  * Calls on one sandbox are serialized; calls on different sandboxes run in parallel.
  *
  * <p>Ids: 64 hex characters. Status, stop and remove take an id or a unique prefix of one.
@@ -38,6 +40,7 @@ public final class SandboxService {
     private final RunPodSandbox run;
     private final StopPodSandbox stop;
     private final RemovePodSandbox remove;
+    private final UpdatePodSandboxResources update;
     private final SandboxQueries queries;
     private final ContainerService containers;
     private final ContainerExits exits;
@@ -51,30 +54,33 @@ public final class SandboxService {
         this.run = new RunPodSandbox(env);
         this.stop = new StopPodSandbox(env, containers);
         this.remove = new RemovePodSandbox(env, stop, containers);
+        this.update = new UpdatePodSandboxResources(env);
         this.queries = new SandboxQueries(env);
         this.sandboxStats = new SandboxStatsQueries(env, containers.statsQueries());
         this.sandboxMetrics = new SandboxMetricsQueries(env, containers.statsQueries(), containers::resourcesOf);
     }
 
     /** Sandboxes only, no image store: for callers (and tests) that run no containers. */
-    public static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, Clock clock) {
-        return open(settings, runtime, network, ContainerImages.NONE, new LinuxSyscalls(), new ContainerEvents(), clock,
+    public static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, CgroupPlacement cgroups, PodNetwork network,
+            Clock clock) {
+        return open(settings, runtime, cgroups, network, ContainerImages.NONE, new LinuxSyscalls(), new ContainerEvents(), clock,
                 SandboxService::newId);
     }
 
-    public static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, ContainerImages images,
-            Syscalls sys, ContainerEvents events, Clock clock) {
-        return open(settings, runtime, network, images, sys, events, clock, SandboxService::newId);
+    /** {@code cgroups}: where Berth makes the cgroups of pods that come without a cgroup parent. */
+    public static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, CgroupPlacement cgroups, PodNetwork network,
+            ContainerImages images, Syscalls sys, ContainerEvents events, Clock clock) {
+        return open(settings, runtime, cgroups, network, images, sys, events, clock, SandboxService::newId);
     }
 
-    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, ContainerImages images,
-            Syscalls sys, ContainerEvents events, Clock clock, Supplier<String> ids) {
-        return open(settings, runtime, network, images, sys, events, clock, Ticker.systemTicker(), ids);
+    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, CgroupPlacement cgroups, PodNetwork network,
+            ContainerImages images, Syscalls sys, ContainerEvents events, Clock clock, Supplier<String> ids) {
+        return open(settings, runtime, cgroups, network, images, sys, events, clock, Ticker.systemTicker(), ids);
     }
 
     /** {@code ticker} times how long stats readings are shared between RPCs (tests drive it). */
-    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, PodNetwork network, ContainerImages images,
-            Syscalls sys, ContainerEvents events, Clock clock, Ticker ticker, Supplier<String> ids) {
+    static SandboxService open(SandboxSettings settings, ContainerRuntime runtime, CgroupPlacement cgroups, PodNetwork network,
+            ContainerImages images, Syscalls sys, ContainerEvents events, Clock clock, Ticker ticker, Supplier<String> ids) {
         RecordStore<SandboxRecord> store = RecordStore.open(settings.root().resolve("sandboxes"), SandboxRecord.class, SandboxRecord.FORMAT);
         NameRegistry names = new NameRegistry();
         for (SandboxRecord record : store.all()) {
@@ -86,7 +92,7 @@ public final class SandboxService {
         for (ContainerRecord record : containers.all()) {
             containerNames.reserve(record.reservedName(), record.id());
         }
-        SandboxEnv env = new SandboxEnv(store, names, containers, containerNames, runtime, network, images, sys, events,
+        SandboxEnv env = new SandboxEnv(store, names, containers, containerNames, runtime, cgroups, network, images, sys, events,
                 settings.state().resolve("sandboxes"), settings.state().resolve("containers"), new EtcFiles(settings.hostEtc()),
                 settings.runtimeHandlers(), clock, ids, new KeyedLocks(), settings.cgroupsPaths());
         SandboxService service = new SandboxService(env, ticker);
@@ -134,6 +140,16 @@ public final class SandboxService {
     public void remove(String idOrPrefix) {
         String id = resolve(idOrPrefix);
         env.locks().with("id:" + id, () -> remove.remove(id));
+    }
+
+    /**
+     * UpdatePodSandboxResources: records the pod's new resources and overhead (null: unchanged) and
+     * applies them to the pod's cgroup when Berth owns it.
+     */
+    public void updateResources(String idOrPrefix, dev.berth.cri.api.v1.LinuxContainerResources overhead,
+            dev.berth.cri.api.v1.LinuxContainerResources resources) {
+        String id = resolve(idOrPrefix);
+        env.locks().with("id:" + id, () -> update.update(id, overhead, resources));
     }
 
     /** The sandbox's status; NOT_FOUND for an unknown id. */
@@ -200,6 +216,7 @@ public final class SandboxService {
             LOG.log(Level.INFO, "removing sandbox {0}, left half-made by an earlier daemon", id);
             try {
                 env.runtime().delete(id, true);
+                env.cgroups().destroy(PodCgroup.of(id, "", null, null).path()); // made before the record: gone is fine
                 env.network().tearDown(id);
                 Mounts.unmountAll(env.sys(), env.shmOf(id));
                 FileTrees.deleteTree(env.bundleOf(id));

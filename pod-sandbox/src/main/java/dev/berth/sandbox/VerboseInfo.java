@@ -34,6 +34,9 @@ final class VerboseInfo {
         info.put("runtimeHandler", record.runtimeHandler());
         info.put("netNamespacePath", record.netnsPath() == null ? "" : record.netnsPath());
         info.put("cgroupParent", record.cgroupParent());
+        if (record.podCgroup() != null) {
+            info.set("podCgroup", JSON.valueToTree(record.podCgroup()));
+        }
         addSpec(info, env.bundleOf(record.id()));
         return Map.of("info", info.toString());
     }

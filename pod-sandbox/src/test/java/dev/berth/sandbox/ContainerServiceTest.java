@@ -22,6 +22,8 @@ import dev.berth.cri.api.v1.MetricType;
 import dev.berth.cri.api.v1.PodSandboxConfig;
 import dev.berth.cri.api.v1.PodSandboxMetrics;
 import dev.berth.cri.api.v1.Signal;
+import dev.berth.runtime.OomLimit;
+import dev.berth.runtime.cgroup.MemoryLimitBelowUsageException;
 import dev.berth.runtime.sys.RecordingSyscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,7 @@ class ContainerServiceTest {
     @TempDir
     Path dir;
     private final FakeRuntime runtime = new FakeRuntime();
+    private final FakeCgroups cgroups = new FakeCgroups();
     private final FakeNetwork network = new FakeNetwork();
     private final FakeImages images = new FakeImages();
     private final ContainerEvents events = new ContainerEvents();
@@ -62,7 +65,8 @@ class ContainerServiceTest {
 
     private void reopen() {
         sandboxes = SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
-                runtime, network, images, new RecordingSyscalls(), events, clock, ticker, () -> String.format("%064x", ids.incrementAndGet()));
+                runtime, cgroups, network, images, new RecordingSyscalls(), events, clock, ticker,
+                () -> String.format("%064x", ids.incrementAndGet()));
         containers = sandboxes.containers();
     }
 
@@ -153,6 +157,53 @@ class ContainerServiceTest {
         assertEquals(0, containers.list(null).size(), "no container recorded");
         String id = containers.create(podId, config("app"), pod);
         assertEquals(List.of(id), containers.list(null).stream().map(Container::getId).toList(), "the name was released");
+    }
+
+    @Test
+    void anOomKillSaysWhoseLimitItWasAlsoInTheRecordAfterARestart() throws Exception {
+        String own = containers.create(podId, config("own"), pod);
+        String shared = containers.create(podId, config("shared"), pod);
+        String node = containers.create(podId, config("node"), pod);
+        for (String id : List.of(own, shared, node)) {
+            containers.start(id);
+        }
+        runtime.oomKilled(own, new OomLimit(OomLimit.Scope.CONTAINER, "/berth/" + podId + "/" + own, 33554432));
+        runtime.oomKilled(shared, new OomLimit(OomLimit.Scope.PARENT, "/berth/" + podId, 67108864));
+        runtime.oomKilled(node, new OomLimit(OomLimit.Scope.OTHER, "", 0));
+
+        assertEquals("the OOM killer ended it at the container's own memory limit of 33554432 bytes (cgroup /berth/" + podId + "/"
+                + own + ")", awaitExited(own).getMessage());
+        assertEquals("the OOM killer ended it at the pod's memory limit of 67108864 bytes (cgroup /berth/" + podId
+                + ", shared by the pod's containers), not at the container's own", awaitExited(shared).getMessage());
+        assertTrue(awaitExited(node).getMessage().startsWith("the OOM killer ended it, but neither the container's nor the pod's"));
+        assertEquals("OOMKilled", containers.status(shared).getReason());
+
+        runtime.containers.remove(shared); // the runtime forgot it: the record alone tells
+        reopen();
+        assertEquals("OOMKilled", containers.status(shared).getReason());
+        assertTrue(containers.status(shared).getMessage().contains("the pod's memory limit of 67108864 bytes"));
+    }
+
+    @Test
+    void containersOfAPodWithoutCgroupParentGoInBerthsPodCgroup() {
+        String id = containers.create(podId, config("app"), pod);
+        assertEquals("/berth/" + podId + "/" + id, runtime.specs.get(id).linux().cgroupsPath());
+        assertEquals("/berth/" + podId + "/" + podId, runtime.specs.get(podId).linux().cgroupsPath(), "the pause beside it");
+    }
+
+    @Test
+    void aMemoryLimitBelowTheUsageIsAFailedPreconditionWithTheUsage() {
+        String id = containers.create(podId, config("app"), pod);
+        containers.start(id);
+        runtime.failUpdate = new MemoryLimitBelowUsageException(Path.of("/sys/fs/cgroup/memory/x"), "memory.limit_in_bytes",
+                8388608, 41943040, 0);
+
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> containers.updateResources(id, LinuxContainerResources.newBuilder().setMemoryLimitInBytes(8388608).build()));
+
+        assertEquals(SandboxException.Kind.FAILED_PRECONDITION, e.kind());
+        assertTrue(e.getMessage().startsWith("container " + id + ": cannot set memory.limit_in_bytes of /sys/fs/cgroup/memory/x"
+                + " to 8388608 bytes: the cgroup uses 41943040 bytes now"), e.getMessage());
     }
 
     @Test

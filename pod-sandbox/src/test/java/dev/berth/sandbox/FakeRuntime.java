@@ -10,6 +10,7 @@ import dev.berth.runtime.ExecProcess;
 import dev.berth.runtime.ExecResult;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.NoSuchContainerException;
+import dev.berth.runtime.OomLimit;
 import dev.berth.runtime.RuntimeFailureException;
 import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.oci.Spec;
@@ -34,6 +35,8 @@ final class FakeRuntime implements ContainerRuntime {
     RuntimeException failStart;
     /** Thrown by the next create, as the runtime does for limits the host's cgroups cannot apply. */
     RuntimeException failCreate;
+    /** Thrown by update, when set. */
+    RuntimeException failUpdate;
 
     @Override
     public synchronized ContainerState create(String id, Path bundle, CreateOptions opts) throws InvalidSpecException {
@@ -79,6 +82,11 @@ final class FakeRuntime implements ContainerRuntime {
     /** The container's program ends by itself with {@code code}. */
     synchronized void exitWith(String id, int code, boolean oomKilled) {
         set(id, ContainerStatus.STOPPED, new ExitStatus(code, 0, Instant.ofEpochSecond(1_800_000_000L), "", oomKilled));
+    }
+
+    /** The OOM killer ended the container at {@code limit}. */
+    synchronized void oomKilled(String id, OomLimit limit) {
+        set(id, ContainerStatus.STOPPED, new ExitStatus(137, 9, Instant.ofEpochSecond(1_800_000_000L), "", true, limit));
     }
 
     private void set(String id, ContainerStatus status, ExitStatus exit) {
@@ -147,6 +155,9 @@ final class FakeRuntime implements ContainerRuntime {
     @Override
     public void update(String id, Spec.Resources resources) {
         calls.add("update " + id + " " + resources);
+        if (failUpdate != null) {
+            throw failUpdate;
+        }
     }
 
     @Override

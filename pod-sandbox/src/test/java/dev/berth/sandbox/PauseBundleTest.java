@@ -11,9 +11,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PauseBundleTest {
+    /** A record as RunPodSandbox makes it now: with the pod's cgroup. */
     private static SandboxRecord record(String cgroupParent, NamespaceModes modes) {
+        return legacyRecord(cgroupParent, modes).withPodCgroup(PodCgroup.of("abc", cgroupParent, null, null));
+    }
+
+    /** A record of an older daemon: no pod cgroup. */
+    private static SandboxRecord legacyRecord(String cgroupParent, NamespaceModes modes) {
         return new SandboxRecord(1, "abc", "web", "default", "u", 0, 0, SandboxState.READY, null, null, "", "/run/netns/abc",
-                null, "web", null, cgroupParent, modes);
+                null, "web", null, cgroupParent, modes, null);
     }
 
     private static List<String> namespaceTypes(Spec spec) {
@@ -27,7 +33,7 @@ class PauseBundleTest {
         assertEquals(List.of("mount", "ipc", "pid", "uts", "network"), namespaceTypes(spec));
         assertEquals("/run/netns/abc", spec.linux().namespaces().getLast().path());
         assertEquals("web", spec.hostname());
-        assertEquals("/berth/abc", spec.linux().cgroupsPath());
+        assertEquals("/berth/abc/abc", spec.linux().cgroupsPath(), "in Berth's own pod cgroup");
         assertEquals(Map.of("net.ipv4.ip_unprivileged_port_start", "0"), spec.linux().sysctl());
         assertTrue(spec.root().readonly());
         assertEquals(PauseBundle.OOM_SCORE_ADJ, spec.process().oomScoreAdj());
@@ -62,5 +68,11 @@ class PauseBundleTest {
 
     private static String cgroupsPath(CgroupsPathStyle style, String parent) {
         return PauseBundle.spec(Path.of("/b/rootfs"), record(parent, null), Map.of(), style).linux().cgroupsPath();
+    }
+
+    @Test
+    void aSandboxOfAnOlderDaemonKeepsItsCgroupWhereItWas() {
+        assertEquals("/berth/abc", PauseBundle.cgroupsPath(legacyRecord("", null)));
+        assertEquals("/kubepods/pod1/abc", PauseBundle.cgroupsPath(legacyRecord("/kubepods/pod1", null)));
     }
 }

@@ -18,7 +18,8 @@ class RecordStoreTest {
     static SandboxRecord record(String id, SandboxState state) {
         return new SandboxRecord(SandboxRecord.FORMAT, id, "web", "default", "uid-1", 2, 1_700_000_000_123_456_789L, state,
                 Map.of("app", "web"), Map.of("a", "b"), "berth", "/run/berth/netns/" + id, List.of("10.0.0.2", "fd00::2"),
-                "web-host", "/var/log/pods/x", "/kubepods/pod1", new NamespaceModes("POD", "CONTAINER", "NODE", ""));
+                "web-host", "/var/log/pods/x", "/kubepods/pod1", new NamespaceModes("POD", "CONTAINER", "NODE", ""),
+                new PodCgroup("/kubepods/pod1", false, null, null));
     }
 
     @Test

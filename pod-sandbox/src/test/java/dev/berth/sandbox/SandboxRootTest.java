@@ -54,6 +54,7 @@ class SandboxRootTest {
     private String ipForwardBefore;
     private Cgroups cgroups;
     private Path runtimeRoot;
+    private ManagedCgroups placement;
     private ShimRuntime runtime;
     private SandboxService service;
 
@@ -72,7 +73,8 @@ class SandboxRootTest {
         cgroups = CgroupsFactory.detect();
         // a short root: the shim's control socket <root>/<64-hex id>/shim.sock must fit in sun_path (108 bytes)
         runtimeRoot = Files.createTempDirectory(Path.of("/tmp"), "bs");
-        runtime = ShimRuntime.open(runtimeRoot, new ManagedCgroups(cgroups), Clock.systemUTC());
+        placement = new ManagedCgroups(cgroups);
+        runtime = ShimRuntime.open(runtimeRoot, placement, Clock.systemUTC());
         writeConflist(dir.resolve("net.d"), "bridge");
         service = open(dir.resolve("net.d"));
     }
@@ -84,7 +86,7 @@ class SandboxRootTest {
     private SandboxService open(Path confDir, List<Path> binDirs) {
         CniConfig cni = new CniConfig(List.of(confDir), binDirs, dir.resolve("state/netns"), dir.resolve("root/cni"),
                 Duration.ofSeconds(30), null, null, false, null);
-        return SandboxService.open(SandboxSettings.defaults(dir.resolve("root"), dir.resolve("state")), runtime,
+        return SandboxService.open(SandboxSettings.defaults(dir.resolve("root"), dir.resolve("state")), runtime, placement,
                 PodNetworks.create(cni), Clock.systemUTC());
     }
 

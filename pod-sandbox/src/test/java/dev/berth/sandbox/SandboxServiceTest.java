@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.cri.api.v1.LinuxContainerResources;
 import dev.berth.cri.api.v1.LinuxPodSandboxConfig;
 import dev.berth.cri.api.v1.NamespaceMode;
 import dev.berth.cri.api.v1.PodSandbox;
+import dev.berth.cri.api.v1.PodSandboxConfig;
 import dev.berth.cri.api.v1.PodSandboxFilter;
 import dev.berth.cri.api.v1.PodSandboxState;
 import dev.berth.cri.api.v1.PodSandboxStateValue;
 import dev.berth.cri.api.v1.PodSandboxStatus;
+import dev.berth.runtime.cgroup.MemoryLimitBelowUsageException;
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.sys.RecordingSyscalls;
 import dev.berth.sandbox.spec.CgroupsPathStyle;
@@ -34,6 +37,7 @@ class SandboxServiceTest {
     Path dir;
 
     private final FakeRuntime runtime = new FakeRuntime();
+    private final FakeCgroups cgroups = new FakeCgroups();
     private final FakeNetwork network = new FakeNetwork();
     private final AtomicInteger ids = new AtomicInteger();
     private final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"), ZoneOffset.UTC);
@@ -51,9 +55,9 @@ class SandboxServiceTest {
         return reopen(CgroupsPathStyle.CGROUPFS);
     }
 
-    private SandboxService reopen(CgroupsPathStyle cgroups) {
-        return SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc"), cgroups),
-                runtime, network, ContainerImages.NONE, new RecordingSyscalls(), new ContainerEvents(), clock,
+    private SandboxService reopen(CgroupsPathStyle style) {
+        return SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc"), style),
+                runtime, cgroups, network, ContainerImages.NONE, new RecordingSyscalls(), new ContainerEvents(), clock,
                 () -> String.format("%064x", ids.incrementAndGet()));
     }
 
@@ -268,6 +272,116 @@ class SandboxServiceTest {
         assertFalse(Files.exists(bundle(orphan)));
         assertTrue(network.tornDown.contains(orphan));
         assertTrue(runtime.calls.contains("delete " + orphan));
+        assertTrue(cgroups.calls.contains("destroy /berth/" + orphan), "its own pod cgroup, if made: " + cgroups.calls);
+    }
+
+    private static final long MIB = 1 << 20;
+
+    private static PodSandboxConfig withLimits(PodSandboxConfig config, String cgroupParent, LinuxContainerResources resources,
+            LinuxContainerResources overhead) {
+        LinuxPodSandboxConfig.Builder linux = config.getLinux().toBuilder().setCgroupParent(cgroupParent);
+        if (resources != null) {
+            linux.setResources(resources);
+        }
+        if (overhead != null) {
+            linux.setOverhead(overhead);
+        }
+        return config.toBuilder().setLinux(linux).build();
+    }
+
+    private static LinuxContainerResources memoryAndCpu(long memory, long quota) {
+        return LinuxContainerResources.newBuilder().setMemoryLimitInBytes(memory).setCpuQuota(quota).setCpuPeriod(100_000)
+                .setCpuShares(512).build();
+    }
+
+    @Test
+    void aPodWithoutCgroupParentGetsBerthsOwnCgroupWithResourcesPlusOverheadRemovedWithIt() {
+        String id = service.run(withLimits(Pods.config("web", 0), "", memoryAndCpu(64 * MIB, 50_000), memoryAndCpu(16 * MIB, 10_000)), "");
+
+        assertEquals(List.of("create /berth/" + id), cgroups.calls);
+        Spec.Resources limits = cgroups.cgroups.get("/berth/" + id);
+        assertEquals(80 * MIB, limits.memory().limit(), "64 MiB of containers plus 16 MiB overhead");
+        assertEquals(60_000L, limits.cpu().quota());
+        assertEquals(1024L, limits.cpu().shares());
+        assertEquals("/berth/" + id + "/" + id, runtime.specs.get(id).linux().cgroupsPath(), "the pause inside it");
+
+        service.remove(id);
+        assertEquals(List.of("create /berth/" + id, "destroy /berth/" + id), cgroups.calls);
+        assertTrue(runtime.calls.indexOf("delete " + id) >= 0, "the pause went first");
+    }
+
+    @Test
+    void aPodUnderKubeletsParentLeavesThatCgroupToKubelet() {
+        String id = service.run(withLimits(Pods.config("web", 0), "/kubepods/burstable/pod1", memoryAndCpu(64 * MIB, 50_000), null), "");
+        assertEquals("/kubepods/burstable/pod1/" + id, runtime.specs.get(id).linux().cgroupsPath());
+        service.updateResources(id, null, memoryAndCpu(128 * MIB, 100_000));
+        service.remove(id);
+        assertEquals(List.of(), cgroups.calls, "kubelet made it, sizes it and removes it");
+    }
+
+    @Test
+    void limitsThePodCgroupCannotTakeAreRefusedAndTheRunRolledBack() {
+        cgroups.failNext = new IllegalArgumentException("cannot apply unified (cgroup v2) settings; memory.high: this host has no"
+                + " cgroup v2 hierarchy (cgroup v1)");
+        String expectedId = String.format("%064x", 1);
+        LinuxContainerResources unified = LinuxContainerResources.newBuilder().putUnified("memory.high", "1000000").build();
+        SandboxException e = assertThrows(SandboxException.class, () -> service.run(withLimits(Pods.config("web", 0), "", unified, null), ""));
+        assertEquals(SandboxException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(e.getMessage().contains("cgroup /berth/" + expectedId) && e.getMessage().contains("memory.high"), e.getMessage());
+        assertFalse(cgroups.cgroups.containsKey("/berth/" + expectedId), "destroyed: " + cgroups.calls);
+        assertFalse(runtime.containers.containsKey(expectedId));
+        assertEquals(List.of(expectedId), network.tornDown);
+    }
+
+    @Test
+    void badPodResourcesAreAnInvalidArgumentNamingTheField() {
+        SandboxException e = assertThrows(SandboxException.class, () -> service.run(withLimits(Pods.config("web", 0), "",
+                null, LinuxContainerResources.newBuilder().setCpuQuota(-5).build()), ""));
+        assertEquals(SandboxException.Kind.INVALID_ARGUMENT, e.kind());
+        assertEquals("pod default/web: linux.overhead.cpu_quota is -5; use a positive value, -1 for unlimited or 0 for unset",
+                e.getMessage());
+        assertTrue(runtime.calls.isEmpty() && cgroups.calls.isEmpty());
+    }
+
+    @Test
+    void updateResourcesChangesBerthsPodCgroupKeepsWhatIsLeftOutAndLiftsWhatIsNoLongerGiven() {
+        String id = service.run(withLimits(Pods.config("web", 0), "", memoryAndCpu(64 * MIB, 50_000), memoryAndCpu(16 * MIB, 10_000)), "");
+
+        service.updateResources(id.substring(0, 12), null, memoryAndCpu(128 * MIB, 100_000));
+        Spec.Resources limits = cgroups.cgroups.get("/berth/" + id);
+        assertEquals(144 * MIB, limits.memory().limit(), "the overhead was kept");
+        assertEquals(110_000L, limits.cpu().quota());
+
+        service.updateResources(id, null, LinuxContainerResources.newBuilder().setCpuShares(256).build());
+        limits = cgroups.cgroups.get("/berth/" + id);
+        assertEquals(-1L, limits.memory().limit(), "no memory limit any more");
+        assertEquals(-1L, limits.cpu().quota());
+        assertEquals(768L, limits.cpu().shares());
+        assertTrue(service.verboseInfo(id).get("info").contains("\"shares\":256"), "recorded: " + service.verboseInfo(id));
+        assertTrue(reopen().verboseInfo(id).get("info").contains("\"shares\":256"), "and persisted");
+    }
+
+    @Test
+    void updateResourcesRefusesWhatItCannotDoWithoutChangingTheRecord() {
+        String id = service.run(withLimits(Pods.config("web", 0), "", memoryAndCpu(64 * MIB, 50_000), null), "");
+
+        assertEquals(SandboxException.Kind.NOT_FOUND,
+                assertThrows(SandboxException.class, () -> service.updateResources("ff".repeat(32), null, memoryAndCpu(1, 1))).kind());
+        SandboxException bad = assertThrows(SandboxException.class,
+                () -> service.updateResources(id, null, LinuxContainerResources.newBuilder().setMemoryLimitInBytes(-2).build()));
+        assertEquals(SandboxException.Kind.INVALID_ARGUMENT, bad.kind());
+        assertTrue(bad.getMessage().contains("resources.memory_limit_in_bytes is -2"), bad.getMessage());
+
+        cgroups.failNext = new MemoryLimitBelowUsageException(Path.of("/sys/fs/cgroup/memory/berth", id), "memory.limit_in_bytes",
+                MIB, 40 * MIB, 50 * MIB);
+        SandboxException busy = assertThrows(SandboxException.class, () -> service.updateResources(id, null, memoryAndCpu(MIB, 50_000)));
+        assertEquals(SandboxException.Kind.FAILED_PRECONDITION, busy.kind());
+        assertTrue(busy.getMessage().contains("the cgroup uses 41943040 bytes now (peak 52428800)"), busy.getMessage());
+        assertTrue(service.verboseInfo(id).get("info").contains("\"limit\":" + 64 * MIB), "the record is as before");
+
+        service.stop(id);
+        assertEquals(SandboxException.Kind.FAILED_PRECONDITION,
+                assertThrows(SandboxException.class, () -> service.updateResources(id, null, memoryAndCpu(128 * MIB, 0))).kind());
     }
 
     private static List<String> ids(List<PodSandbox> sandboxes) {

@@ -11,11 +11,17 @@ import java.time.Instant;
  * @param oomKilled whether the kernel's OOM killer killed a process of the container (its init, usually) because
  *     its cgroup reached the memory limit while it ran: CRI's reason "OOMKilled". False when unknown (the shim
  *     died before it could read the cgroup's counters)
+ * @param oomLimit whose memory limit it was, when {@code oomKilled} and the shim could tell; else null
  */
-public record ExitStatus(int code, int signal, Instant exitedAt, String reason, boolean oomKilled) {
+public record ExitStatus(int code, int signal, Instant exitedAt, String reason, boolean oomKilled, OomLimit oomLimit) {
 
     /** An exit the OOM killer had no part in. */
     public ExitStatus(int code, int signal, Instant exitedAt, String reason) {
-        this(code, signal, exitedAt, reason, false);
+        this(code, signal, exitedAt, reason, false, null);
+    }
+
+    /** An exit without knowing whose limit an OOM kill reached. */
+    public ExitStatus(int code, int signal, Instant exitedAt, String reason, boolean oomKilled) {
+        this(code, signal, exitedAt, reason, oomKilled, null);
     }
 }

@@ -181,12 +181,13 @@ public final class Daemon implements AutoCloseable {
             ContainerEvents events) throws DaemonStartException {
         try {
             boolean systemd = driver == CgroupDriver.SYSTEMD;
-            ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"),
-                    new ManagedCgroups(systemd ? CgroupsFactory.systemd() : CgroupsFactory.detect()), Clock.systemUTC());
+            ManagedCgroups cgroups = new ManagedCgroups(systemd ? CgroupsFactory.systemd() : CgroupsFactory.detect());
+            ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"), cgroups, Clock.systemUTC());
             Syscalls sys = new LinuxSyscalls();
             SandboxSettings settings = SandboxSettings.defaults(config.root(), config.state())
                     .withCgroupsPaths(systemd ? CgroupsPathStyle.SYSTEMD : CgroupsPathStyle.CGROUPFS);
-            return SandboxService.open(settings, runtime, podNetwork, new StoreImages(images, sys), sys, events, Clock.systemUTC());
+            return SandboxService.open(settings, runtime, cgroups, podNetwork, new StoreImages(images, sys), sys, events,
+                    Clock.systemUTC());
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot open the runtime and pod sandboxes under " + config.state() + " and "
                     + config.root() + ": " + e.getMessage(), e);

@@ -63,6 +63,8 @@ import dev.berth.cri.api.v1.StreamPodSandboxesRequest;
 import dev.berth.cri.api.v1.StreamPodSandboxesResponse;
 import dev.berth.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.api.v1.UpdateContainerResourcesResponse;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesRequest;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesResponse;
 import dev.berth.cri.api.v1.UpdateRuntimeConfigRequest;
 import dev.berth.cri.api.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.api.v1.VersionRequest;
@@ -132,6 +134,12 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> response) {
         Unary.answer(request, response, sandboxes::remove);
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+            StreamObserver<UpdatePodSandboxResourcesResponse> response) {
+        Unary.answer(request, response, sandboxes::updateResources);
     }
 
     @Override

@@ -25,17 +25,19 @@ import dev.berth.cri.api.v1.StreamPodSandboxStatsRequest;
 import dev.berth.cri.api.v1.StreamPodSandboxStatsResponse;
 import dev.berth.cri.api.v1.StreamPodSandboxesRequest;
 import dev.berth.cri.api.v1.StreamPodSandboxesResponse;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesRequest;
+import dev.berth.cri.api.v1.UpdatePodSandboxResourcesResponse;
 import dev.berth.sandbox.SandboxService;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
 
 /**
- * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox, the pod stats
- * and metrics (ListMetricDescriptors, ListPodSandboxMetrics): unwraps the request, calls
- * {@link SandboxService}, wraps the answer. Failures become gRPC statuses in the interceptor
- * ({@code ErrorStatus}). Each List RPC and its Stream twin run the same query; the stream sends
- * the result in batches ({@link ListStream}).
+ * RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox,
+ * UpdatePodSandboxResources, the pod stats and metrics (ListMetricDescriptors,
+ * ListPodSandboxMetrics): unwraps the request, calls {@link SandboxService}, wraps the answer.
+ * Failures become gRPC statuses in the interceptor ({@code ErrorStatus}). Each List RPC and its
+ * Stream twin run the same query; the stream sends the result in batches ({@link ListStream}).
  */
 public final class SandboxRpcs {
     private final SandboxService sandboxes;
@@ -59,6 +61,13 @@ public final class SandboxRpcs {
     public RemovePodSandboxResponse remove(RemovePodSandboxRequest request) {
         sandboxes.remove(request.getPodSandboxId());
         return RemovePodSandboxResponse.getDefaultInstance();
+    }
+
+    /** A field the request leaves out keeps its value. */
+    public UpdatePodSandboxResourcesResponse updateResources(UpdatePodSandboxResourcesRequest request) {
+        sandboxes.updateResources(request.getPodSandboxId(), request.hasOverhead() ? request.getOverhead() : null,
+                request.hasResources() ? request.getResources() : null);
+        return UpdatePodSandboxResourcesResponse.getDefaultInstance();
     }
 
     public PodSandboxStatusResponse status(PodSandboxStatusRequest request) {

@@ -250,6 +250,8 @@ class ContainerSocketTest {
         assertEquals(ContainerState.CONTAINER_EXITED, s.getState());
         assertEquals("OOMKilled", s.getReason());
         assertEquals(137, s.getExitCode());
+        assertTrue(s.getMessage().contains("the container's own memory limit of 33554432 bytes (cgroup " + pods.cgroupParent + "/" + id),
+                s.getMessage());
     }
 
     @Test

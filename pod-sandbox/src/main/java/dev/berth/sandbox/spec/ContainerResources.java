@@ -23,39 +23,48 @@ final class ContainerResources {
 
     /** Null when {@code r} is null. */
     static Spec.Resources of(LinuxContainerResources r) {
+        Spec.Resources parsed = parse(r, "resources.");
+        if (parsed == null || parsed.memory() == null) {
+            return parsed;
+        }
+        Spec.Memory m = parsed.memory();
+        Long swap = m.swap() == null && m.limit() != null && m.limit() > 0 ? m.limit() : m.swap();
+        return new Spec.Resources(new Spec.Memory(m.limit(), null, swap, null, null), parsed.cpu(), parsed.pids(),
+                parsed.hugepageLimits(), parsed.unified());
+    }
+
+    /** Checked and converted as given, no swap added; {@code prefix} names the field in messages ("resources."). Null for null. */
+    static Spec.Resources parse(LinuxContainerResources r, String prefix) {
         if (r == null) {
             return null;
         }
-        Long limit = unlimitedOrPositive(r.getMemoryLimitInBytes(), "memory_limit_in_bytes");
-        Long swap = unlimitedOrPositive(r.getMemorySwapLimitInBytes(), "memory_swap_limit_in_bytes");
-        if (swap == null && limit != null && limit > 0) {
-            swap = limit;
-        }
+        Long limit = unlimitedOrPositive(r.getMemoryLimitInBytes(), prefix + "memory_limit_in_bytes");
+        Long swap = unlimitedOrPositive(r.getMemorySwapLimitInBytes(), prefix + "memory_swap_limit_in_bytes");
         if (limit != null && swap != null && limit > 0 && swap > 0 && swap < limit) {
-            throw new SpecException("resources.memory_swap_limit_in_bytes " + swap + " is below memory_limit_in_bytes " + limit
+            throw new SpecException(prefix + "memory_swap_limit_in_bytes " + swap + " is below memory_limit_in_bytes " + limit
                     + "; it is the total of memory and swap, so set it to at least the memory limit");
         }
         Spec.Memory memory = limit == null && swap == null ? null : new Spec.Memory(limit, null, swap, null, null);
-        Long shares = positive(r.getCpuShares(), "cpu_shares");
-        Long quota = unlimitedOrPositive(r.getCpuQuota(), "cpu_quota");
-        Long period = positive(r.getCpuPeriod(), "cpu_period");
-        String cpus = cpuList(r.getCpusetCpus(), "cpuset_cpus");
-        String mems = cpuList(r.getCpusetMems(), "cpuset_mems");
+        Long shares = positive(r.getCpuShares(), prefix + "cpu_shares");
+        Long quota = unlimitedOrPositive(r.getCpuQuota(), prefix + "cpu_quota");
+        Long period = positive(r.getCpuPeriod(), prefix + "cpu_period");
+        String cpus = cpuList(r.getCpusetCpus(), prefix + "cpuset_cpus");
+        String mems = cpuList(r.getCpusetMems(), prefix + "cpuset_mems");
         Spec.Cpu cpu = shares == null && quota == null && period == null && cpus == null && mems == null ? null
                 : new Spec.Cpu(shares, quota, period, cpus, mems);
-        return new Spec.Resources(memory, cpu, null, hugepages(r.getHugepageLimitsList()), unified(r.getUnifiedMap()));
+        return new Spec.Resources(memory, cpu, null, hugepages(r.getHugepageLimitsList(), prefix), unified(r.getUnifiedMap(), prefix));
     }
 
     private static Long positive(long value, String field) {
         if (value < 0) {
-            throw new SpecException("resources." + field + " is " + value + "; use a positive value, or 0 for unset");
+            throw new SpecException(field + " is " + value + "; use a positive value, or 0 for unset");
         }
         return value == 0 ? null : value;
     }
 
     private static Long unlimitedOrPositive(long value, String field) {
         if (value < -1) {
-            throw new SpecException("resources." + field + " is " + value + "; use a positive value, -1 for unlimited or 0 for unset");
+            throw new SpecException(field + " is " + value + "; use a positive value, -1 for unlimited or 0 for unset");
         }
         return value == 0 ? null : value;
     }
@@ -66,23 +75,23 @@ final class ContainerResources {
             return null;
         }
         if (!CPU_LIST.matcher(trimmed).matches()) {
-            throw new SpecException("resources." + field + " is \"" + value + "\"; use a list such as 0-3,6");
+            throw new SpecException(field + " is \"" + value + "\"; use a list such as 0-3,6");
         }
         return trimmed;
     }
 
-    private static List<Spec.HugepageLimit> hugepages(List<HugepageLimit> limits) {
+    private static List<Spec.HugepageLimit> hugepages(List<HugepageLimit> limits, String prefix) {
         if (limits.isEmpty()) {
             return null;
         }
         List<Spec.HugepageLimit> out = new ArrayList<>();
         for (HugepageLimit h : limits) {
             if (!PAGE_SIZE.matcher(h.getPageSize()).matches()) {
-                throw new SpecException("resources.hugepage_limits: page_size \"" + h.getPageSize()
+                throw new SpecException(prefix + "hugepage_limits: page_size \"" + h.getPageSize()
                         + "\" is not a size such as 2MB or 1GB");
             }
             if (h.getLimit() < 0) { // a uint64 above 2^63: no machine has that much
-                throw new SpecException("resources.hugepage_limits: limit " + Long.toUnsignedString(h.getLimit())
+                throw new SpecException(prefix + "hugepage_limits: limit " + Long.toUnsignedString(h.getLimit())
                         + " for " + h.getPageSize() + " is too large");
             }
             out.add(new Spec.HugepageLimit(h.getPageSize(), h.getLimit()));
@@ -91,13 +100,13 @@ final class ContainerResources {
     }
 
     /** Keys are cgroup v2 file names, so a '/' could reach outside the container's cgroup. */
-    private static Map<String, String> unified(Map<String, String> unified) {
+    private static Map<String, String> unified(Map<String, String> unified, String prefix) {
         if (unified.isEmpty()) {
             return null;
         }
         for (String key : unified.keySet()) {
             if (key.isEmpty() || key.contains("/") || key.equals(".") || key.equals("..")) {
-                throw new SpecException("resources.unified: key \"" + key + "\" is not a cgroup v2 file name such as memory.high");
+                throw new SpecException(prefix + "unified: key \"" + key + "\" is not a cgroup v2 file name such as memory.high");
             }
         }
         return Map.copyOf(unified);

@@ -103,10 +103,10 @@ public final class ContainerSpecs {
     }
 
     /**
-     * Under kubelet's cgroup parent, written for the cgroup driver ({@link CgroupsPathStyle}): with
-     * cgroupfs {@code <cgroup parent>/<container id>}, a sibling of the pause process's cgroup; {@code
-     * /berth} when kubelet gave none (crictl). Never under the pause's own cgroup: on cgroup v2 a
-     * cgroup with a process cannot delegate controllers to children.
+     * Under the pod's cgroup (kubelet's parent, or Berth's own when kubelet gave none, see
+     * PodCgroup), written for the cgroup driver ({@link CgroupsPathStyle}): with cgroupfs {@code <pod
+     * cgroup>/<container id>}, a sibling of the pause process's cgroup. Never under the pause's own
+     * cgroup: on cgroup v2 a cgroup with a process cannot delegate controllers to children.
      */
     static String cgroupsPath(SandboxView sandbox, String containerId) {
         return sandbox.cgroupsPaths().cgroupsPath(sandbox.cgroupParent(), containerId);

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param resolvConfFile likewise for /etc/resolv.conf
  * @param hostnameFile likewise for /etc/hostname
  * @param shmDir the pod's /dev/shm; null = the host's /dev/shm (host IPC)
- * @param cgroupParent kubelet's cgroup parent for the pod, "" when none
+ * @param cgroupParent the pod's cgroup, which the container's cgroup goes in ("" = {@code /berth}, for pods of older daemons)
  * @param hostname the pod's hostname, for the HOSTNAME variable; "" = the node's (host network)
  * @param cgroupsPaths how cgroupsPath is written for the cgroup driver in use
  */

@@ -18,7 +18,9 @@ import java.util.List;
  * <p>A {@code cgroupsPath} is taken from each hierarchy's root ("berth/x" is the same as "/berth/x");
  * it must name a cgroup below the root and contain no "." or ".." components. Bad paths and limits
  * this host cannot apply throw {@link IllegalArgumentException} before anything is touched; a
- * failed file operation throws {@link java.io.UncheckedIOException} naming the file and the value.
+ * memory limit below what the cgroup uses throws {@link MemoryLimitBelowUsageException} (the memory
+ * limit unchanged, nothing else written yet); a failed file operation throws
+ * {@link java.io.UncheckedIOException} naming the file and the value.
  */
 public interface Cgroups {
 

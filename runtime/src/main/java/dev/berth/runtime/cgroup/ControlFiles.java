@@ -50,6 +50,20 @@ final class ControlFiles {
         }
     }
 
+    /** Whether a write failed with EBUSY, as the v1 memory controller answers a limit below the usage. */
+    static boolean busy(UncheckedIOException e) {
+        return "Device or resource busy".equals(reason(e.getCause()));
+    }
+
+    /** A file holding one number, or -1 when it is missing or holds none. */
+    long number(Path dir, String file) {
+        try {
+            return Long.parseLong(fs.read(dir.resolve(file)).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** The kernel's words for a failure, without the path (the callers name it). */
     static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {

@@ -44,16 +44,33 @@ final class V1Settings {
         }
         if (limit != null && swap != null) {
             if (grows(limit, files.read(dir, MEMORY_LIMIT))) {
-                files.write(dir, MEMSW_LIMIT, Long.toString(swap));
-                files.write(dir, MEMORY_LIMIT, Long.toString(limit));
+                writeLimit(dir, MEMSW_LIMIT, swap);
+                writeLimit(dir, MEMORY_LIMIT, limit);
             } else {
-                files.write(dir, MEMORY_LIMIT, Long.toString(limit));
-                files.write(dir, MEMSW_LIMIT, Long.toString(swap));
+                writeLimit(dir, MEMORY_LIMIT, limit);
+                writeLimit(dir, MEMSW_LIMIT, swap);
             }
         } else if (limit != null) {
-            files.write(dir, MEMORY_LIMIT, Long.toString(limit));
+            writeLimit(dir, MEMORY_LIMIT, limit);
         } else if (swap != null) {
-            files.write(dir, MEMSW_LIMIT, Long.toString(swap));
+            writeLimit(dir, MEMSW_LIMIT, swap);
+        }
+    }
+
+    /**
+     * The kernel reclaims down to a lower limit and answers EBUSY when it cannot: then the limit
+     * is below what the cgroup uses, said with the usage (as runc does). The write changed nothing.
+     */
+    private void writeLimit(Path dir, String file, long bytes) {
+        try {
+            files.write(dir, file, Long.toString(bytes));
+        } catch (UncheckedIOException e) {
+            if (!ControlFiles.busy(e)) {
+                throw e;
+            }
+            String counter = file.replace("limit_in_bytes", "");
+            throw new MemoryLimitBelowUsageException(dir, file, bytes, files.number(dir, counter + "usage_in_bytes"),
+                    files.number(dir, counter + "max_usage_in_bytes"));
         }
     }
 

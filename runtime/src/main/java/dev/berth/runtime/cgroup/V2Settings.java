@@ -1,5 +1,6 @@
 package dev.berth.runtime.cgroup;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -31,11 +32,39 @@ final class V2Settings {
     /** memory.swap.max exists only where the kernel accounts swap; elsewhere the swap limit is skipped, as on v1. */
     private void memory(Path dir, CgroupResources r) {
         if (Limits.set(r.memoryLimitBytes())) {
+            if (r.memoryLimitBytes() > 0) {
+                makeRoom(dir, r.memoryLimitBytes());
+            }
             files.write(dir, "memory.max", Limits.max(r.memoryLimitBytes()));
         }
         String swapMax = Limits.swapMax(r.memoryLimitBytes(), r.memorySwapLimitBytes());
         if (swapMax != null && files.has(dir, "memory.swap.max")) {
             files.write(dir, "memory.swap.max", swapMax);
+        }
+    }
+
+    /**
+     * A memory.max below memory.current makes the kernel reclaim and then OOM-kill the cgroup's
+     * processes (v1 refuses with EBUSY instead, and runc passes both on). Berth keeps v1's
+     * answer on v2: it asks the kernel to reclaim the difference (memory.reclaim, Linux 5.19+)
+     * and refuses the limit if the usage stays above it. Usage can still grow between this check
+     * and the write; the check is a guard, not a guarantee.
+     */
+    private void makeRoom(Path dir, long limit) {
+        long usage = files.number(dir, "memory.current");
+        if (usage <= limit) {
+            return;
+        }
+        if (files.has(dir, "memory.reclaim")) {
+            try {
+                files.write(dir, "memory.reclaim", Long.toString(usage - limit));
+            } catch (UncheckedIOException partly) {
+                // EAGAIN: it reclaimed less than asked; the usage read next says whether that was enough
+            }
+            usage = files.number(dir, "memory.current");
+        }
+        if (usage > limit) {
+            throw new MemoryLimitBelowUsageException(dir, "memory.max", limit, usage, files.number(dir, "memory.peak"));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.runtime.shim;
 
 import dev.berth.runtime.ExitStatus;
+import dev.berth.runtime.OomLimit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import java.util.Map;
  *   <li>{@code plan} — the launch plan; {@code pid} — the init's host pid, written by the shim once it is ready;</li>
  *   <li>{@code started} — present once the user program was exec'd;</li>
  *   <li>{@code exit} — code, signal, time and whether the OOM killer struck ({@code oom_killed=1}; absent, as in
- *       files of older shims, means no), written by the shim when the init has exited;</li>
+ *       files of older shims, means no) and then whose limit it was ({@code oom_limit=container|parent|other}, with
+ *       {@code oom_limit_bytes}), written by the shim when the init has exited;</li>
  *   <li>{@code shim.sock} — the live shim's control socket (gone, or refusing, once the shim has exited).</li>
  * </ul>
  */
@@ -52,10 +54,45 @@ record ContainerDir(Path path) {
             return null;
         }
         long ns = Long.parseLong(fields.getOrDefault("exited_at", "0"));
+        boolean oomKilled = "1".equals(fields.get("oom_killed"));
         return new ExitStatus(Integer.parseInt(fields.getOrDefault("code", "255")),
                 Integer.parseInt(fields.getOrDefault("signal", "0")),
                 Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L), fields.getOrDefault("reason", ""),
-                "1".equals(fields.get("oom_killed")));
+                oomKilled, oomKilled ? oomLimit(fields) : null);
+    }
+
+    /** Whose limit the shim saw fire, its cgroup named by the cgroupsPath in meta; null from shims that did not record it. */
+    private OomLimit oomLimit(Map<String, String> fields) throws IOException {
+        OomLimit.Scope scope = switch (fields.getOrDefault("oom_limit", "")) {
+            case "container" -> OomLimit.Scope.CONTAINER;
+            case "parent" -> OomLimit.Scope.PARENT;
+            case "other" -> OomLimit.Scope.OTHER;
+            default -> null;
+        };
+        if (scope == null) {
+            return null;
+        }
+        Map<String, String> meta = readMeta();
+        String own = meta == null ? "" : meta.getOrDefault("cgroups_path", "");
+        String cgroup = switch (scope) {
+            case CONTAINER -> own;
+            case PARENT -> parentOf(own);
+            case OTHER -> "";
+        };
+        long bytes;
+        try {
+            bytes = Long.parseLong(fields.getOrDefault("oom_limit_bytes", "0"));
+        } catch (NumberFormatException e) {
+            bytes = 0;
+        }
+        return new OomLimit(scope, cgroup, bytes);
+    }
+
+    /** "/a/b/c" to "/a/b"; "/" for a cgroup right below the root. */
+    static String parentOf(String cgroupsPath) {
+        String trimmed = cgroupsPath.replaceAll("/+$", "");
+        int slash = trimmed.lastIndexOf('/');
+        return slash <= 0 ? "/" : trimmed.substring(0, slash);
     }
 
     /** Records an exit the shim could not (it died first), so every later reader sees the same one. */

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * A cgroup file system in a temporary directory that behaves like the kernel where the managers
  * rely on it: mkdir fills a directory with its controllers' files (v2: only those the parent
  * enabled in cgroup.subtree_control), subtree_control takes "+c"/"-c" of offered controllers,
- * v1 memory refuses a limit above memsw (and memsw below the limit), writes never create files,
- * and rmdir is busy while cgroup.procs lists tasks or a test says so.
+ * v1 memory refuses a limit above memsw (and memsw below the limit) and answers EBUSY to a limit
+ * below memory.usage_in_bytes, v2 memory.reclaim takes back at most {@link #reclaimable} bytes,
+ * writes never create files, and rmdir is busy while cgroup.procs lists tasks or a test says so.
  */
 final class FakeKernel implements CgroupFs {
     static final String UNLIMITED = "9223372036854771712";
@@ -33,6 +34,8 @@ final class FakeKernel implements CgroupFs {
     private final List<String> writes = new ArrayList<>();
     private final Path root;
     boolean swapAccounting = true;
+    /** How many bytes a write to memory.reclaim can take back from memory.current. */
+    long reclaimable;
     List<String> hugepageSizes = List.of("2MB", "1GB");
 
     FakeKernel(Path root) {
@@ -134,9 +137,27 @@ final class FakeKernel implements CgroupFs {
             if (name.equals(V1Settings.MEMSW_LIMIT) && bytes(value) < bytes(read(dir.resolve(V1Settings.MEMORY_LIMIT)))) {
                 throw new IOException("Invalid argument");
             }
-            Files.writeString(file, value);
+            if (name.equals(V1Settings.MEMORY_LIMIT) && bytes(value) < bytes(read(dir.resolve("memory.usage_in_bytes")))) {
+                throw new IOException("Device or resource busy");
+            }
+            if (name.equals("memory.reclaim")) {
+                reclaim(dir, bytes(value));
+            } else {
+                Files.writeString(file, value);
+            }
         }
         writes.add(root.relativize(file) + "=" + value);
+    }
+
+    /** Takes back what it can; EAGAIN, as the kernel, when that is less than asked. */
+    private void reclaim(Path dir, long asked) throws IOException {
+        long current = bytes(read(dir.resolve("memory.current")));
+        long taken = Math.min(asked, Math.min(reclaimable, current));
+        reclaimable -= taken;
+        Files.writeString(dir.resolve("memory.current"), Long.toString(current - taken) + "\n");
+        if (taken < asked) {
+            throw new IOException("Resource temporarily unavailable");
+        }
     }
 
     private void subtreeControl(Path dir, String value) throws IOException {
@@ -188,6 +209,8 @@ final class FakeKernel implements CgroupFs {
         switch (controller + (v2 ? "/v2" : "/v1")) {
             case "memory/v1" -> {
                 files.put(V1Settings.MEMORY_LIMIT, UNLIMITED);
+                files.put("memory.usage_in_bytes", "0");
+                files.put("memory.max_usage_in_bytes", "0");
                 if (swapAccounting) {
                     files.put(V1Settings.MEMSW_LIMIT, UNLIMITED);
                 }
@@ -195,6 +218,8 @@ final class FakeKernel implements CgroupFs {
             case "memory/v2" -> {
                 files.put("memory.max", "max");
                 files.put("memory.current", "0");
+                files.put("memory.peak", "0");
+                files.put("memory.reclaim", "");
                 if (swapAccounting) {
                     files.put("memory.swap.max", "max");
                 }

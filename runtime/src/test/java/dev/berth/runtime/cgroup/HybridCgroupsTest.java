@@ -138,6 +138,26 @@ class HybridCgroupsTest {
     }
 
     @Test
+    void aMemoryLimitBelowTheUsageIsRefusedWithTheUsageAndChangesNothing() {
+        cgroups.create("/berth/c1", Limit.of().memory(100 * MIB).swap(100 * MIB).shares(512).build());
+        host.write("memory/berth/c1/memory.usage_in_bytes", Long.toString(40 * MIB));
+        host.write("memory/berth/c1/memory.max_usage_in_bytes", Long.toString(60 * MIB));
+
+        MemoryLimitBelowUsageException e = assertThrows(MemoryLimitBelowUsageException.class,
+                () -> cgroups.update("/berth/c1", Limit.of().memory(10 * MIB).swap(10 * MIB).shares(1024).build()));
+
+        assertEquals(10 * MIB, e.requestedBytes());
+        assertEquals(40 * MIB, e.usageBytes());
+        assertEquals("cannot set memory.limit_in_bytes of " + root.resolve("memory/berth/c1") + " to 10485760 bytes: the cgroup uses"
+                + " 41943040 bytes now (peak 62914560) and the kernel could not reclaim enough; choose a limit above its usage,"
+                + " or free memory in it first", e.getMessage());
+        assertEquals(Long.toString(100 * MIB), host.read("memory/berth/c1/memory.limit_in_bytes"));
+        assertEquals("512", host.read("cpu/berth/c1/cpu.shares"), "memory goes first: nothing else was written");
+        cgroups.update("/berth/c1", Limit.of().memory(50 * MIB).swap(50 * MIB).build());
+        assertEquals(Long.toString(50 * MIB), host.read("memory/berth/c1/memory.limit_in_bytes"), "above the usage it is taken");
+    }
+
+    @Test
     void unlimitedMemoryLiftsMemoryPlusSwapToo() {
         cgroups.create("/berth/c1", Limit.of().memory(100 * MIB).swap(200 * MIB).build());
         cgroups.update("/berth/c1", Limit.of().memory(-1).build());

@@ -171,6 +171,42 @@ class UnifiedCgroupsTest {
     }
 
     @Test
+    void aMemoryLimitBelowTheUsageIsReclaimedForFirst() {
+        cgroups.create(CONTAINER, Limit.of().memory(100 * MIB).build());
+        host.write(CONTAINER.substring(1) + "/memory.current", Long.toString(40 * MIB));
+        host.kernel.reclaimable = 25 * MIB;
+
+        cgroups.update(CONTAINER, Limit.of().memory(20 * MIB).build());
+
+        assertEquals(Long.toString(20 * MIB), read("memory.max"));
+        assertTrue(host.kernel.writes().contains(CONTAINER.substring(1) + "/memory.reclaim=" + 20 * MIB), host.kernel.writes().toString());
+    }
+
+    /** v2 would OOM-kill the cgroup's processes; Berth answers as v1 does instead. */
+    @Test
+    void aMemoryLimitBelowWhatReclaimLeavesIsRefusedWithoutOomKilling() {
+        cgroups.create(CONTAINER, Limit.of().memory(100 * MIB).build());
+        host.write(CONTAINER.substring(1) + "/memory.current", Long.toString(40 * MIB));
+        host.write(CONTAINER.substring(1) + "/memory.peak", Long.toString(70 * MIB));
+        host.kernel.reclaimable = 5 * MIB;
+
+        MemoryLimitBelowUsageException e = assertThrows(MemoryLimitBelowUsageException.class,
+                () -> cgroups.update(CONTAINER, Limit.of().memory(20 * MIB).build()));
+
+        assertEquals(35 * MIB, e.usageBytes(), "the usage after reclaim");
+        assertTrue(e.getMessage().contains("to 20971520 bytes: the cgroup uses 36700160 bytes now (peak 73400320)"), e.getMessage());
+        assertEquals(Long.toString(100 * MIB), read("memory.max"), "memory.max was not written");
+    }
+
+    @Test
+    void unlimitedMemoryNeedsNoRoom() {
+        cgroups.create(CONTAINER, Limit.of().memory(100 * MIB).build());
+        host.write(CONTAINER.substring(1) + "/memory.current", Long.toString(90 * MIB));
+        cgroups.update(CONTAINER, Limit.of().memory(-1).build());
+        assertEquals("max", read("memory.max"));
+    }
+
+    @Test
     void destroyRemovesTheCgroupAndKeepsThePod() {
         cgroups.create(CONTAINER, Limit.of().memory(64 * MIB).build());
         cgroups.destroy(CONTAINER);

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.ContainerUsage;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.NoSuchContainerException;
+import dev.berth.runtime.OomLimit;
 import dev.berth.runtime.UsageDetail;
 import dev.berth.runtime.cgroup.CgroupLayout;
+import dev.berth.runtime.cgroup.CgroupResources;
 import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.cgroup.CgroupsFactory;
+import dev.berth.runtime.cgroup.MemoryLimitBelowUsageException;
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.oci.SpecFiles;
 import java.nio.file.Files;
@@ -104,14 +108,31 @@ class CgroupsRootTest {
 
     /** Creates and starts a container in {@code <parent>/<id>} with the given limits (null: none). */
     private void start(String id, List<String> args, Spec.Resources resources) throws Exception {
+        startIn(parent + "/" + id, id, args, resources);
+    }
+
+    private void startIn(String cgroupsPath, String id, List<String> args, Spec.Resources resources) throws Exception {
         Path bundle = TestBundles.bundle(dir, id, args);
         Spec spec = SpecFiles.read(bundle);
         Spec.Linux l = spec.linux();
         SpecFiles.write(bundle, new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), null, spec.mounts(), null,
-                new Spec.Linux(l.namespaces(), null, null, null, parent + "/" + id, resources, null, null, null, l.maskedPaths(),
+                new Spec.Linux(l.namespaces(), null, null, null, cgroupsPath, resources, null, null, null, l.maskedPaths(),
                         l.readonlyPaths(), null)));
         runtime.create(id, bundle, new CreateOptions(dir.resolve(id + ".log"), false));
         runtime.start(id);
+    }
+
+    /** Waits inside the container until its init made {@code file}; the timeout only bounds a broken run. */
+    private void awaitFile(String id, String file) throws Exception {
+        Spec.Process wait = SpecFiles.read(dir.resolve(id)).process();
+        wait = new Spec.Process(false, wait.user(), List.of("sh", "-c", "while [ ! -e " + file + " ]; do sleep 0.1; done"), wait.env(),
+                "/", wait.capabilities(), null, wait.noNewPrivileges(), null, null, null);
+        assertEquals(0, runtime.execSync(id, wait, Duration.ofSeconds(60), 1024).exitCode());
+    }
+
+    private Path memoryDir(String cgroupsPath) {
+        Path root = cgroups.layout().v1Controllers().getOrDefault("memory", cgroups.layout().unifiedMount());
+        return cgroups.paths(cgroupsPath).stream().filter(d -> d.startsWith(root)).findFirst().orElseThrow();
     }
 
     @Test
@@ -122,6 +143,64 @@ class CgroupsRootTest {
         assertEquals(9, exit.signal());
         assertTrue(exit.oomKilled(), "recorded as OOM-killed: " + exit);
         assertTrue(runtime.state("oom").exit().oomKilled(), "a later reader sees the same record");
+        assertEquals(new OomLimit(OomLimit.Scope.CONTAINER, parent + "/oom", 8L << 20), exit.oomLimit(), "its own limit fired");
+    }
+
+    /** The pod's cgroup (the container's parent) has the limit; the container has none of its own. */
+    @Test
+    void aContainerKilledAtItsParentsLimitNamesTheParent() throws Exception {
+        long limit = 16L << 20;
+        cgroups.create(parent + "/pod", new CgroupResources(limit, limit, null, null, null, null, null, null, null, null));
+        startIn(parent + "/pod/hog", "hog", List.of("sh", "-c", "x=a; while true; do x=$x$x; done"), null);
+        ExitStatus exit = runtime.exit("hog").get(60, TimeUnit.SECONDS);
+        assertEquals(137, exit.code());
+        assertTrue(exit.oomKilled(), "recorded as OOM-killed: " + exit);
+        assertEquals(new OomLimit(OomLimit.Scope.PARENT, parent + "/pod", limit), exit.oomLimit(), "the parent's limit fired");
+    }
+
+    /** v1 answers EBUSY once reclaim fails: the limit stays, the container runs on, the error says the usage. */
+    @Test
+    void aMemoryLimitBelowTheUsageOfARunningContainerIsRefusedAndItRunsOn() throws Exception {
+        start("big", List.of("sh", "-c", "x=$(head -c 33554432 /dev/zero | tr '\\0' a); touch /tmp/ready; sleep 1000; echo ${#x}"),
+                new Spec.Resources(new Spec.Memory(256L << 20, null, 256L << 20, null, null), null, null, null, null));
+        awaitFile("big", "/tmp/ready");
+
+        MemoryLimitBelowUsageException e = assertThrows(MemoryLimitBelowUsageException.class, () -> runtime.update("big",
+                new Spec.Resources(new Spec.Memory(8L << 20, null, 8L << 20, null, null), null, null, null, null)));
+
+        assertEquals(8L << 20, e.requestedBytes());
+        assertTrue(e.usageBytes() > 32L << 20, "the 32 MiB string is in use: " + e.getMessage());
+        assertEquals(ContainerStatus.RUNNING, runtime.state("big").status(), "not OOM-killed");
+        Path memory = memoryDir(parent + "/big");
+        assertEquals(Long.toString(256L << 20), Files.readString(memory.resolve("memory.limit_in_bytes")).strip());
+    }
+
+    /**
+     * A bounded fork bomb: a shell starting 100 background sleeps against a limit of 20 processes.
+     * busybox's sh gives up when a fork fails, so it runs as a child of the init, which then goes on
+     * without forking (a builtin and an exec) to show the container survives its bomb.
+     */
+    @Test
+    void aPidsLimitStopsAForkBombAndTheContainerAndHostGoOn() throws Exception {
+        start("bomb", List.of("sh", "-c", "sh -c 'i=0; while [ $i -lt 100 ]; do sleep 1000 & i=$((i+1)); done';"
+                + " : > /tmp/bomb-done; exec sleep 1000"), new Spec.Resources(null, null, new Spec.Pids(20), null, null));
+        Path done = dir.resolve("rootfs/tmp/bomb-done");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(done) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Path pids = cgroups.paths(parent + "/bomb").stream()
+                .filter(d -> d.startsWith(cgroups.layout().v1Controllers().getOrDefault("pids", cgroups.layout().unifiedMount())))
+                .findFirst().orElseThrow();
+
+        String log = Files.readString(dir.resolve("bomb.log"));
+        assertTrue(log.contains("can't fork"), "a fork failed: " + log);
+        assertEquals("19", Files.readString(pids.resolve("pids.current")).strip(), "the init and the 18 sleeps that fit beside the bomb");
+        assertTrue(Files.readString(pids.resolve("pids.events")).matches("(?s).*max [1-9].*"), "the kernel refused forks");
+        assertEquals(ContainerStatus.RUNNING, runtime.state("bomb").status(), "the container lives on");
+        assertEquals(0, new ProcessBuilder("true").start().waitFor(), "the host still forks");
+        runtime.delete("bomb", true);
+        assertFalse(Files.exists(pids), "its processes and cgroup are gone");
     }
 
     @Test
@@ -139,11 +218,7 @@ class CgroupsRootTest {
         // not the last command, else the shell would exec it and its memory would go.
         start("use", List.of("sh", "-c", "x=$(head -c 8388608 /dev/zero | tr '\\0' a); i=0;"
                 + " while [ $i -lt 20000 ]; do i=$((i+1)); done; touch /tmp/ready; sleep 1000; echo ${#x}"), null);
-        Spec.Process wait = SpecFiles.read(dir.resolve("use")).process();
-        wait = new Spec.Process(false, wait.user(), List.of("sh", "-c", "while [ ! -e /tmp/ready ]; do sleep 1; done"), wait.env(),
-                "/", wait.capabilities(), null, wait.noNewPrivileges(), null, null, null);
-        // Waits inside the container until the init has done its work; the timeout only bounds a broken run.
-        assertEquals(0, runtime.execSync("use", wait, Duration.ofSeconds(60), 1024).exitCode());
+        awaitFile("use", "/tmp/ready");
 
         ContainerUsage usage = runtime.usage("use");
         assertNotNull(usage.timestamp());
