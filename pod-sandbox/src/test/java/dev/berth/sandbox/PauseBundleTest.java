@@ -63,7 +63,9 @@ class PauseBundleTest {
     @Test
     void underSystemdThePauseIsAScopeInThePodsSlice() {
         assertEquals("kubepods-besteffort-pod1.slice:berth:abc", cgroupsPath(CgroupsPathStyle.SYSTEMD, "kubepods-besteffort-pod1.slice"));
-        assertEquals("berth.slice:berth:abc", cgroupsPath(CgroupsPathStyle.SYSTEMD, ""));
+        // under systemd a pod without a parent has no pod cgroup of Berth's (RunPodSandbox records none)
+        assertEquals("berth.slice:berth:abc",
+                PauseBundle.spec(Path.of("/b/rootfs"), legacyRecord("", null), Map.of(), CgroupsPathStyle.SYSTEMD).linux().cgroupsPath());
     }
 
     private static String cgroupsPath(CgroupsPathStyle style, String parent) {
@@ -72,7 +74,11 @@ class PauseBundleTest {
 
     @Test
     void aSandboxOfAnOlderDaemonKeepsItsCgroupWhereItWas() {
-        assertEquals("/berth/abc", PauseBundle.cgroupsPath(legacyRecord("", null)));
-        assertEquals("/kubepods/pod1/abc", PauseBundle.cgroupsPath(legacyRecord("/kubepods/pod1", null)));
+        assertEquals("/berth/abc", legacyCgroupsPath(""));
+        assertEquals("/kubepods/pod1/abc", legacyCgroupsPath("/kubepods/pod1"));
+    }
+
+    private static String legacyCgroupsPath(String parent) {
+        return PauseBundle.spec(Path.of("/b/rootfs"), legacyRecord(parent, null), Map.of(), CgroupsPathStyle.CGROUPFS).linux().cgroupsPath();
     }
 }

@@ -176,6 +176,16 @@ class SandboxServiceTest {
     }
 
     @Test
+    void underSystemdAPodWithoutParentGoesInBerthsSliceWithNoCgroupOfItsOwn() {
+        SandboxService systemd = reopen(CgroupsPathStyle.SYSTEMD);
+
+        String id = systemd.run(Pods.config("web", 0), "");
+
+        assertEquals("berth.slice:berth:" + id, runtime.specs.get(id).linux().cgroupsPath());
+        assertTrue(cgroups.cgroups.isEmpty(), "no pod cgroup made: " + cgroups.calls);
+    }
+
+    @Test
     void underSystemdACgroupfsParentIsRefusedBeforeAnythingIsMade() {
         SandboxService systemd = reopen(CgroupsPathStyle.SYSTEMD);
         var config = Pods.config("web", 0).toBuilder()
