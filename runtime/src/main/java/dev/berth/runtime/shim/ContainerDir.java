@@ -20,6 +20,8 @@ import java.util.Map;
  *   <li>{@code exit} — code, signal, time and whether the OOM killer struck ({@code oom_killed=1}; absent, as in
  *       files of older shims, means no), written by the shim when the init has exited;</li>
  *   <li>{@code shim.sock} — the live shim's control socket (gone, or refusing, once the shim has exited).</li>
+ *   <li>for a container restored from a checkpoint ({@code restore=} in meta): {@code restored.pid}, {@code restore.log}
+ *       and {@code restore.out}, criu's pid file, log and output; the shim writes {@code pid} once criu has exited.</li>
  * </ul>
  */
 record ContainerDir(Path path) {
