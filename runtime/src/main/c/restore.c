@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "namespaces.h"
@@ -44,6 +46,60 @@ static int makes_cgroup_ns(const struct plan *plan) {
     return 0;
 }
 
+#define IMG_COMMON_MAGIC 0x54564319u
+#define UTSNS_MAGIC 0x54473203u
+
+/* A CRIU UTS image (two magics, then one size-prefixed utsns_entry: nodename = 1, domainname = 2) naming these. */
+static int rewrite_uts_image(const char *path, const char *node, const char *domain) {
+    int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return fail("open %s", path);
+    uint32_t magic[2];
+    if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic || magic[0] != IMG_COMMON_MAGIC || magic[1] != UTSNS_MAGIC) {
+        close(fd);
+        return failx("%s is no CRIU UTS namespace image", path);
+    }
+    size_t nl = strlen(node), dl = strlen(domain);
+    unsigned char buf[8 + 4 + 2 + 127 + 2 + 127];
+    if (nl > 127 || dl > 127) {
+        close(fd);
+        return failx("host or domain name too long for %s", path);
+    }
+    uint32_t size = (uint32_t)(2 + nl + 2 + dl);
+    size_t n = 0;
+    memcpy(buf, magic, sizeof magic), n += sizeof magic;
+    memcpy(buf + n, &size, sizeof size), n += sizeof size;
+    buf[n++] = 0x0a, buf[n++] = (unsigned char)nl, memcpy(buf + n, node, nl), n += nl;
+    buf[n++] = 0x12, buf[n++] = (unsigned char)dl, memcpy(buf + n, domain, dl), n += dl;
+    int rc = ftruncate(fd, 0) == 0 && pwrite(fd, buf, n, 0) == (ssize_t)n ? 0 : fail("rewrite %s", path);
+    close(fd);
+    return rc;
+}
+
+/*
+ * CRIU writes the dumped host and domain name into a UTS namespace it joins: the new pod's,
+ * shared with the pod's other containers. So its images are made to say what that namespace
+ * says now ("restore_uts NS-PATH IMAGE..."), and the pod keeps its names.
+ */
+static int keep_pod_names(const struct plan *plan) {
+    const struct record *r = plan_find(plan, "restore_uts");
+    if (!r)
+        return 0;
+    if (r->argc < 1)
+        return failx("restore_uts names no namespace");
+    int ns = open(r->argv[0], O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWUTS) < 0)
+        return fail("join the UTS namespace %s", r->argv[0]);
+    close(ns);
+    struct utsname names;
+    if (uname(&names) < 0)
+        return fail("uname");
+    for (int i = 1; i < r->argc; i++)
+        if (rewrite_uts_image(r->argv[i], names.nodename, names.domainname) < 0)
+            return -1;
+    return 0;
+}
+
 static void run_criu(const struct plan *plan, int in, int out, int err) __attribute__((noreturn));
 static void run_criu(const struct plan *plan, int in, int out, int err) {
     const struct record *criu = plan_find(plan, "restore");
@@ -62,6 +118,8 @@ static void run_criu(const struct plan *plan, int in, int out, int err) {
         fail("create the cgroup namespace");
         child_fail(log);
     }
+    if (keep_pod_names(plan) < 0)
+        child_fail(log);
     int hi_in = lift(in), hi_out = lift(out), hi_err = lift(err), hi_log = lift(log);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (hi_in < 0 || hi_out < 0 || hi_err < 0 || hi_log < 0 || null < 0 || dup2(null, 0) < 0 || dup2(hi_log, 1) < 0

@@ -7,6 +7,7 @@
  *   restore_fd FD PATH       a file (a namespace to join) criu gets open on FD (6 and up)
  *   restore_pidfile PATH     where criu writes the restored init's pid (its --pidfile)
  *   restore_out PATH         criu's own stdout and stderr
+ *   restore_uts NS IMAGE...  the UTS images to rewrite with the names of the joined namespace NS
  *
  * criu gets the container's stdin, stdout and stderr on fds 3, 4 and 5 (the daemon names them
  * in --inherit-fd). It runs in the container's cgroups (and cgroup namespace, when the plan makes

@@ -81,6 +81,13 @@ final class CriuRestore {
                 argv.add(type + ":" + joined.get());
             }
         }
+        Optional<String> uts = plan.joinedNamespace("uts");
+        if (uts.isPresent()) {
+            // criu would write the old pod's hostname into the new pod's namespace: the shim makes the images say the new one
+            List<String> names = new ArrayList<>(List.of(uts.get()));
+            utsImages(imagesDir).forEach(p -> names.add(p.toString()));
+            records.add("restore_uts", names);
+        }
         binds.forEach((dest, source) -> {
             argv.add("--external");
             argv.add("mnt[" + dest + "]:" + source);
@@ -89,6 +96,15 @@ final class CriuRestore {
         records.add("restore_pidfile", stateDir.resolve(PID_FILE).toString());
         records.add("restore_out", stateDir.resolve(OUT).toString());
         return records.bytes();
+    }
+
+    private static List<Path> utsImages(Path imagesDir) throws InvalidSpecException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(imagesDir)) {
+            return files.filter(p -> p.getFileName().toString().matches("utsns-[0-9]{1,10}\\.img")
+                    && java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new InvalidSpecException("cannot list the checkpoint's images in " + imagesDir + ": " + e.getMessage());
+        }
     }
 
     private static void requireSame(String type, boolean dumped, boolean joined) throws InvalidSpecException {

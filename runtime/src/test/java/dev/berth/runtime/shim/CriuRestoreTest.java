@@ -40,6 +40,7 @@ class CriuRestoreTest {
     @Test
     void criuGetsTheNewContainersRootMountsAndPodNamespacesNeverThePathsOfTheCheckpoint() throws Exception {
         Path images = notes(GOOD_FDS, "{\"net\":true,\"pid\":false,\"mounts\":[\"/etc/hosts\",\"/data\"]}");
+        Files.write(images.resolve("utsns-12.img"), new byte[20]);
         PlanRecords records = PlanRecords.parse(CriuRestore.records(PlanRecords.parse(plan()), images, dir.resolve("state"), CRIU));
 
         List<String> argv = records.first("restore").orElseThrow().args();
@@ -52,6 +53,8 @@ class CriuRestoreTest {
         assertTrue(joined.contains("--external mnt[/etc/hosts]:/var/lib/berth/sandboxes/newpod/hosts --external mnt[/data]:/srv/volume"), joined);
         assertEquals(List.of(List.of("6", "/run/netns/pod")), records.all("restore_fd").stream().map(PlanRecords.Entry::args).toList());
         assertEquals(dir.resolve("state/restored.pid").toString(), records.first("restore_pidfile").orElseThrow().arg(0));
+        assertEquals(List.of("/proc/10/ns/uts", images.resolve("utsns-12.img").toString()),
+                records.first("restore_uts").orElseThrow().args(), "the pod's hostname is kept, not the checkpoint's");
     }
 
     @Test
