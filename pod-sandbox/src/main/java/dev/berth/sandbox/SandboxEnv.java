@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  * @param bundles volatile dir holding one pause bundle per sandbox ({@code <state>/sandboxes/<id>})
  * @param containerBundles volatile dir holding one bundle per container ({@code <state>/containers/<id>})
  * @param handlers the runtime handlers Berth serves ("" is the default handler)
+ * @param maxCheckpointBytes the most a checkpoint archive to restore from may hold
  */
 record SandboxEnv(
         RecordStore<SandboxRecord> store,
@@ -33,7 +34,8 @@ record SandboxEnv(
         Set<String> handlers,
         Clock clock,
         Supplier<String> ids,
-        KeyedLocks locks) {
+        KeyedLocks locks,
+        long maxCheckpointBytes) {
 
     Path bundleOf(String id) {
         return bundles.resolve(id);

@@ -77,7 +77,7 @@ public final class SandboxService {
         }
         SandboxEnv env = new SandboxEnv(store, names, containers, containerNames, runtime, network, images, sys, events,
                 settings.state().resolve("sandboxes"), settings.state().resolve("containers"), new EtcFiles(settings.hostEtc()),
-                settings.runtimeHandlers(), clock, ids, new KeyedLocks());
+                settings.runtimeHandlers(), clock, ids, new KeyedLocks(), settings.maxCheckpointBytes());
         SandboxService service = new SandboxService(env);
         service.cleanUpOrphans();
         new ContainerRecovery(env, service.exits).recover();

@@ -11,15 +11,25 @@ import java.util.Set;
  * @param state volatile dir: pause bundles under {@code state/sandboxes/<id>}
  * @param runtimeHandlers the CRI runtime handlers served ("" is kubelet's default)
  * @param hostEtc the node's /etc, whose hosts and resolv.conf pods may inherit
+ * @param maxCheckpointBytes the most a checkpoint archive to restore from may hold, its files added up
  */
-public record SandboxSettings(Path root, Path state, Set<String> runtimeHandlers, Path hostEtc) {
+public record SandboxSettings(Path root, Path state, Set<String> runtimeHandlers, Path hostEtc, long maxCheckpointBytes) {
     public static final Set<String> DEFAULT_HANDLERS = Set.of("", "berth");
+    /** The most a checkpoint archive to restore may hold, its files added up (CRIU's images are the container's memory). */
+    public static final long DEFAULT_MAX_CHECKPOINT_BYTES = 16L << 30;
 
     public SandboxSettings {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(state, "state");
         runtimeHandlers = Set.copyOf(Objects.requireNonNullElse(runtimeHandlers, DEFAULT_HANDLERS));
         hostEtc = Objects.requireNonNullElse(hostEtc, Path.of("/etc"));
+        if (maxCheckpointBytes <= 0) {
+            throw new IllegalArgumentException("maxCheckpointBytes must be positive");
+        }
+    }
+
+    public SandboxSettings(Path root, Path state, Set<String> runtimeHandlers, Path hostEtc) {
+        this(root, state, runtimeHandlers, hostEtc, DEFAULT_MAX_CHECKPOINT_BYTES);
     }
 
     public static SandboxSettings defaults(Path root, Path state) {
