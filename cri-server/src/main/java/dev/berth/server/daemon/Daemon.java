@@ -110,10 +110,11 @@ public final class Daemon implements AutoCloseable {
             images = openImages(config, registry);
             ImageRpcs imageRpcs = new ImageRpcs(images, config.image().sandboxImage());
             imageRpcs.pinSandboxImage();
-            RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
-                    new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)));
             ContainerEvents events = new ContainerEvents();
             SandboxService sandboxes = openSandboxes(config, podNetwork, images, events);
+            RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
+                    new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)),
+                    sandboxes.containers()::checkpointSupport);
             SandboxRpcs sandboxRpcs = new SandboxRpcs(sandboxes, Clock.systemUTC());
             ContainerRpcs containerRpcs = new ContainerRpcs(sandboxes.containers());
             StreamingSeams seams = StreamingSeams.over(sandboxes, new LinuxSyscalls());
@@ -171,9 +172,11 @@ public final class Daemon implements AutoCloseable {
             throws DaemonStartException {
         try {
             ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"),
-                    new ManagedCgroups(CgroupsFactory.detect()), Clock.systemUTC());
+                    new ManagedCgroups(CgroupsFactory.detect()), Clock.systemUTC(), config.checkpoint().criuPath());
             Syscalls sys = new LinuxSyscalls();
-            return SandboxService.open(SandboxSettings.defaults(config.root(), config.state()), runtime, podNetwork,
+            SandboxSettings settings = new SandboxSettings(config.root(), config.state(), null, null,
+                    config.checkpoint().maxArchiveBytes());
+            return SandboxService.open(settings, runtime, podNetwork,
                     new StoreImages(images, sys), sys, events, Clock.systemUTC());
         } catch (RuntimeException e) {
             throw new DaemonStartException("cannot open the runtime and pod sandboxes under " + config.state() + " and "

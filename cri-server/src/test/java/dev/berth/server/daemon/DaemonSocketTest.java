@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cri.api.v1.CgroupDriver;
-import dev.berth.cri.api.v1.CheckpointContainerRequest;
 import dev.berth.cri.api.v1.CreateContainerRequest;
 import dev.berth.cri.api.v1.ExecRequest;
 import dev.berth.cri.api.v1.ImageServiceGrpc;
+import dev.berth.cri.api.v1.ListMetricDescriptorsRequest;
 import dev.berth.cri.api.v1.ListPodSandboxRequest;
 import dev.berth.cri.api.v1.PodSandboxStatusRequest;
 import dev.berth.cri.api.v1.RemovePodSandboxRequest;
@@ -116,6 +116,9 @@ class DaemonSocketTest {
         JsonNode host = json.readTree(status.getInfoOrThrow("host"));
         assertEquals("cgroupfs", host.path("cgroupDriver").asText());
         assertFalse(host.path("cgroupVersion").asText().isEmpty());
+        assertTrue(host.path("checkpointAvailable").isBoolean(), host.toString());
+        assertTrue(host.path("checkpointAvailable").asBoolean() || !host.path("checkpointReason").asText().isEmpty(),
+                "an unavailable checkpoint says why: " + host);
     }
 
     @Test
@@ -126,9 +129,9 @@ class DaemonSocketTest {
     @Test
     void rpcsWithoutAnImplementationAnswerUnimplementedNamingTheRpc() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> runtime.checkpointContainer(CheckpointContainerRequest.getDefaultInstance()));
+                () -> runtime.listMetricDescriptors(ListMetricDescriptorsRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("CheckpointContainer"), e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().contains("ListMetricDescriptors"), e.getStatus().getDescription());
 
         StatusRuntimeException image = assertThrows(StatusRuntimeException.class,
                 () -> ImageServiceGrpc.newBlockingStub(client.channel()).streamImages(StreamImagesRequest.getDefaultInstance()).hasNext());
