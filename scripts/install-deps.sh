@@ -18,6 +18,7 @@ docker-registry
 busybox-static
 apache2-utils
 openssl
+criu
 "
 
 missing=

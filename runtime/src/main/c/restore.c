@@ -175,8 +175,9 @@ int restore_read_pid(const struct plan *plan, pid_t *pid) {
         return failx("criu wrote no pid file %s", path ? path : "");
     char *end = NULL;
     long value = strtol(text, &end, 10);
+    int trailing = end && *end && *end != '\n';
     free(text);
-    if (value <= 0 || value > INT_MAX || (end && *end && *end != '\n'))
+    if (value <= 0 || value > INT_MAX || trailing)
         return failx("criu's pid file %s holds no pid", path);
     *pid = (pid_t)value;
     return 0;

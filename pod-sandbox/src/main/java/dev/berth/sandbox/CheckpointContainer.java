@@ -31,6 +31,7 @@ final class CheckpointContainer {
     /** CRI: a zero timeout means the runtime's default. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STAGING = "checkpoint-";
 
     private final SandboxEnv env;
 
@@ -54,7 +55,7 @@ final class CheckpointContainer {
             throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "cannot checkpoint container " + record.id()
                     + ": " + support.reason());
         }
-        Path work = env.containers().dirOf(record.id()).resolve("checkpoint-" + UUID.randomUUID());
+        Path work = env.containers().dirOf(record.id()).resolve(STAGING + UUID.randomUUID());
         try {
             Path images = Files.createDirectories(work.resolve(ArchiveLayout.IMAGES));
             Duration limit = timeout.isZero() ? DEFAULT_TIMEOUT : timeout;
@@ -72,6 +73,15 @@ final class CheckpointContainer {
                     + " to " + archive + ": " + e.getMessage(), e);
         } finally {
             FileTrees.deleteTree(work);
+        }
+    }
+
+    /** Removes what checkpoints the daemon did not finish (it died meanwhile) staged for the container. */
+    static void dropStaging(SandboxEnv env, String id) {
+        try (java.util.stream.Stream<Path> dirs = Files.list(env.containers().dirOf(id))) {
+            dirs.filter(d -> d.getFileName().toString().startsWith(STAGING)).forEach(FileTrees::deleteTree);
+        } catch (IOException e) {
+            // no record directory: nothing was staged
         }
     }
 

@@ -87,6 +87,21 @@ class CheckpointServiceTest {
     }
 
     @Test
+    void aCheckpointTheDaemonDidNotFinishLeavesNoStagingAfterARestart() throws Exception {
+        String id = running("app");
+        Path staging = Files.createDirectories(dir.resolve("root/containers/" + id + "/checkpoint-1234/checkpoint"));
+        Files.writeString(staging.resolve("pages-1.img"), "half a dump");
+
+        sandboxes.close();
+        sandboxes = SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
+                runtime, new FakeNetwork(), images, new RecordingSyscalls(), new ContainerEvents(), clock,
+                () -> String.format("%064x", ids.incrementAndGet()));
+
+        assertFalse(Files.exists(staging.getParent()));
+        assertEquals(ContainerState.CONTAINER_RUNNING, sandboxes.containers().status(id).getState());
+    }
+
+    @Test
     void checkpointIsRefusedWithTheReasonWhenCriuCannotWork() {
         String id = running("app");
         SandboxException e = assertThrows(SandboxException.class,

@@ -75,6 +75,22 @@ class CheckpointRootTest {
     }
 
     @Test
+    void aContainerCreatedFromACheckpointButNeverStartedStopsAndGoesAway() throws Exception {
+        TestCriu.assumeWorking();
+        runtime.create("orig", TestBundles.bundle(dir, "orig", List.of("sh", "-c", COUNTER)), CreateOptions.defaults());
+        runtime.start("orig");
+        Path images = Files.createDirectories(dir.resolve("images"));
+        runtime.checkpoint("orig", new CheckpointRequest(images, dir, Duration.ofSeconds(60), null));
+        runtime.create("copy", TestBundles.bundle(dir, "copy", List.of("true")), new CreateOptions(null, false, false, false, images));
+
+        runtime.kill("copy", 9);
+
+        assertEquals(9, runtime.exit("copy").get(20, TimeUnit.SECONDS).signal());
+        runtime.delete("copy", false);
+        assertEquals(List.of("orig"), runtime.list().stream().map(c -> c.id()).toList());
+    }
+
+    @Test
     void aStoppedContainerIsNotCheckpointed() throws Exception {
         runtime.create("done", TestBundles.bundle(dir, "done", List.of("true")), CreateOptions.defaults());
         runtime.start("done");
