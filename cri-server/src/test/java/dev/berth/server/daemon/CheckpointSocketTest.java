@@ -10,6 +10,10 @@ import dev.berth.cri.api.v1.CheckpointContainerRequest;
 import dev.berth.cri.api.v1.ContainerConfig;
 import dev.berth.cri.api.v1.ContainerState;
 import dev.berth.cri.api.v1.ContainerStatus;
+import dev.berth.cri.api.v1.LinuxContainerConfig;
+import dev.berth.cri.api.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.api.v1.NamespaceMode;
+import dev.berth.cri.api.v1.NamespaceOption;
 import dev.berth.cri.api.v1.PodSandboxConfig;
 import dev.berth.cri.api.v1.StatusRequest;
 import io.grpc.Status;
@@ -29,6 +33,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * CheckpointContainer and CreateContainer from a checkpoint archive through the CRI socket: a
@@ -69,15 +75,17 @@ class CheckpointSocketTest {
                 + " (vDSO without DT_HASH); point BERTH_TEST_CRIU at a CRIU >= 4.1 to run this test");
     }
 
-    @Test
-    void aContainerRestoredIntoANewPodCountsOnFromItsCheckpointWithItsFiles() throws Exception {
+    /** kubelet gives each container its own PID namespace (CONTAINER); pods may share one (POD). */
+    @ParameterizedTest
+    @EnumSource(value = NamespaceMode.class, names = {"CONTAINER", "POD"})
+    void aContainerRestoredIntoANewPodCountsOnFromItsCheckpointWithItsFiles(NamespaceMode pid) throws Exception {
         assumeCheckpointWorks();
         PodSandboxConfig first = pods.pod("first");
         String firstPod = pods.runPod(first);
-        String original = pods.createAndStart(firstPod, first, pods.container("counter", busybox, "sh", "-c", COUNTER));
+        String original = pods.createAndStart(firstPod, first, withPid(pods.container("counter", busybox, "sh", "-c", COUNTER), pid));
         Path firstLog = dir.resolve("logs/first/counter/0.log");
         awaitCount(firstLog, 3);
-        pods.sh(original, "echo written before the checkpoint > /marker");
+        pods.sh(original, "echo written before the checkpoint > /marker; busybox rm -r /home/app");
         long before = lastCount(firstLog);
         Path archive = dir.resolve("counter.tar.gz");
 
@@ -91,7 +99,7 @@ class CheckpointSocketTest {
 
         PodSandboxConfig second = pods.pod("second");
         String secondPod = pods.runPod(second);
-        ContainerConfig restore = pods.container("counter", archive.toString());
+        ContainerConfig restore = withPid(pods.container("counter", archive.toString()), pid);
         String restored = pods.createAndStart(secondPod, second, restore);
 
         ContainerStatus status = pods.status(restored);
@@ -103,6 +111,7 @@ class CheckpointSocketTest {
         assertTrue(resumedAt > before && resumedAt <= after + 1,
                 "the count went on from the checkpoint (" + before + ".." + after + "), not from 1: it restarted at " + resumedAt);
         assertEquals("written before the checkpoint", pods.sh(restored, "cat /marker"), "the writable layer came along");
+        assertEquals("", pods.sh(restored, "ls /home"), "so did what was deleted from the image");
         assertEquals("second", pods.sh(restored, "hostname"), "the restored container is in its new pod");
     }
 
@@ -135,6 +144,11 @@ class CheckpointSocketTest {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> pods.runtime.checkpointContainer(
                 CheckpointContainerRequest.newBuilder().setContainerId(id).setLocation(dir.resolve("x.tar").toString()).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getStatus().toString());
+    }
+
+    private static ContainerConfig withPid(ContainerConfig c, NamespaceMode pid) {
+        return c.toBuilder().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                .setNamespaceOptions(NamespaceOption.newBuilder().setPid(pid)))).build();
     }
 
     private static void awaitCount(Path log, long atLeast) throws Exception {
