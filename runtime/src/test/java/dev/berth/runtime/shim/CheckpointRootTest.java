@@ -9,6 +9,8 @@ import dev.berth.runtime.CheckpointRequest;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.CreateOptions;
 import dev.berth.runtime.ExitStatus;
+import dev.berth.runtime.cgroup.CgroupsFactory;
+import dev.berth.runtime.oci.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** CRIU checkpoint and restore through the runtime seam, with real shims and namespaces. */
+/** CRIU checkpoint and restore through the runtime seam, with real shims, namespaces and cgroups. */
 @Tag("root")
 class CheckpointRootTest {
     private static final String COUNTER = "i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done";
@@ -37,7 +39,9 @@ class CheckpointRootTest {
     void open() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root: creates namespaces and mounts");
         Assumptions.assumeTrue(TestBundles.busyboxIsStatic(), "needs Debian's busybox-static at /bin/busybox for the test rootfs");
-        runtime = ShimRuntime.open(dir.resolve("state"), CgroupPlacement.none(), Clock.systemUTC(), TestCriu.COMMAND);
+        // Real cgroups: a checkpoint freezes the container's cgroup around the dump.
+        runtime = ShimRuntime.open(dir.resolve("state"), new ManagedCgroups(CgroupsFactory.detect()), Clock.systemUTC(),
+                TestCriu.COMMAND);
     }
 
     @AfterEach
@@ -88,6 +92,23 @@ class CheckpointRootTest {
         assertEquals(9, runtime.exit("copy").get(20, TimeUnit.SECONDS).signal());
         runtime.delete("copy", false);
         assertEquals(List.of("orig"), runtime.list().stream().map(c -> c.id()).toList());
+    }
+
+    @Test
+    void aProcessExecdIntoTheContainerDoesNotStopItsCheckpoint() throws Exception {
+        TestCriu.assumeWorking();
+        runtime.create("orig", TestBundles.bundle(dir, "orig", List.of("sh", "-c", COUNTER)),
+                new CreateOptions(dir.resolve("orig.log"), false));
+        runtime.start("orig");
+        Process exec = runtime.exec("orig", new Spec.Process(false, new Spec.User(0L, 0L, null, null), List.of("sleep", "30"),
+                List.of("PATH=/bin"), "/", null, null, null, null, null, null)).process();
+        Path images = Files.createDirectories(dir.resolve("images"));
+
+        runtime.checkpoint("orig", new CheckpointRequest(images, dir, Duration.ofSeconds(60), null));
+
+        assertTrue(exec.isAlive(), "the exec'd process runs on");
+        assertTrue(Files.size(images.resolve("pstree.img")) > 0);
+        exec.destroyForcibly();
     }
 
     @Test
