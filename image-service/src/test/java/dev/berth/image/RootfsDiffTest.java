@@ -82,6 +82,18 @@ class RootfsDiffTest {
     }
 
     @Test
+    void applyRefusesLinksThatLeaveTheLayer() throws Exception {
+        for (byte[] tar : List.of(new TarBuilder().symlink("etc/evil", "../../../../../etc").build(),
+                new TarBuilder().hardlink("etc/shadow", "../../../etc/shadow").build())) {
+            Path fresh = Files.createTempDirectory(tmp, "u");
+            ImageException e = assertThrows(ImageException.class,
+                    () -> RootfsDiff.apply(fresh, new ByteArrayInputStream(tar), 1 << 20, false, new RecordingFsOps(), "the diff"));
+            assertEquals(ImageException.Kind.BAD_CONTENT, e.kind());
+            assertTrue(e.getMessage().startsWith("the diff: tar entry \"etc/"), e.getMessage());
+        }
+    }
+
+    @Test
     void applyRefusesMoreThanTheLimit() throws Exception {
         byte[] tar = new TarBuilder().file("big", new byte[100_000], 0644).build();
         ImageException e = assertThrows(ImageException.class, () -> RootfsDiff.apply(Files.createDirectory(tmp.resolve("u")),
