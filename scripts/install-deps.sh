@@ -19,6 +19,7 @@ busybox-static
 dbus-daemon
 apache2-utils
 openssl
+criu
 "
 
 missing=

@@ -76,6 +76,11 @@ void init_run(const struct plan *plan, struct ns_setup *ns, const struct init_io
     }
     if (!io->tty && setup_stdio(io) < 0)
         report_and_exit(sync, 1);
+    /* Its own session, as runc's init: CRIU dumps no process whose session leader is outside its PID namespace. */
+    if (!io->tty && setsid() < 0) {
+        fail("setsid");
+        report_and_exit(sync, 1);
+    }
     int has_rootfs = plan_find(plan, "rootfs") != NULL;
     if (has_rootfs && (rootfs_prepare(plan) < 0 || rootfs_enter(plan) < 0))
         report_and_exit(sync, 1);

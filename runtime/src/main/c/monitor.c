@@ -25,6 +25,7 @@
 #include "logging.h"
 #include "namespaces.h"
 #include "oom.h"
+#include "restore.h"
 #include "util.h"
 
 #define MAX_CLIENTS 32
@@ -48,6 +49,12 @@ struct monitor {
     int64_t exited_at;
     struct oom_counts oom_before; /* the cgroup's counters before the init existed */
     struct oom_watch oom_watch;   /* v1: whose limit an OOM reached */
+    /* From a checkpoint: criu restores the init at start; until then the container's stdio ends wait here. */
+    int restoring;
+    pid_t criu;
+    int child_in, child_out, child_err;
+    pid_t orphan;      /* a child reaped before criu's pid file named it the init */
+    int orphan_status;
     struct logger log;
     struct log_stream out, err;
     int out_fd, err_fd; /* -1 once at EOF */
@@ -90,10 +97,95 @@ static void send_exit(struct monitor *m, struct client *c) {
     reply(c, text);
 }
 
+static void close_child_stdio(struct monitor *m) {
+    int *fds[] = {&m->child_in, &m->child_out, &m->child_err};
+    for (int i = 0; i < 3; i++)
+        if (*fds[i] >= 0) {
+            close(*fds[i]);
+            *fds[i] = -1;
+        }
+}
+
+/* A restored container killed before (or while) criu brought it back: it ends with the signal. */
+static void end_unrestored(struct monitor *m, int sig) {
+    if (m->criu > 0)
+        kill(m->criu, SIGKILL); /* a half-restored tree is in the container cgroup: delete kills it there */
+    m->exited = 1;
+    m->status = sig & 0x7f;
+    m->exited_at = now_ns();
+    close_child_stdio(m);
+}
+
+static void start_restore(struct monitor *m, int idx) {
+    struct client *c = &m->clients[idx];
+    if (m->started || m->exited) {
+        reply(c, m->exited ? "error the container has exited\n" : "error the container is already started\n");
+        return;
+    }
+    m->criu = restore_spawn(m->plan, m->child_in, m->child_out, m->child_err);
+    if (m->criu < 0) {
+        char text[sizeof shim_error + 16];
+        snprintf(text, sizeof text, "error %s\n", shim_error);
+        reply(c, text);
+        m->criu = 0;
+        return;
+    }
+    /* criu holds the stdio now; the container's output ends with its last writer. */
+    close_child_stdio(m);
+    m->started = 1;
+    m->start_client = idx;
+}
+
+/* criu exited: on success its pid file names the restored init, re-parented to us (a subreaper). */
+static void restored(struct monitor *m, int status) {
+    m->criu = 0;
+    struct client *c = m->start_client >= 0 ? &m->clients[m->start_client] : NULL;
+    m->start_client = -1;
+    char text[sizeof shim_error + 64];
+    pid_t pid = 0;
+    if (m->exited) { /* killed while criu ran */
+        if (c)
+            reply(c, "error the container was killed while it was being restored\n");
+        return;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || restore_read_pid(m->plan, &pid) < 0) {
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            snprintf(text, sizeof text, "error %s\n", shim_error);
+        else
+            snprintf(text, sizeof text, "error criu restore failed (%s %d)\n", WIFEXITED(status) ? "exit code" : "signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        m->exited = 1;
+        m->status = WIFEXITED(status) && WEXITSTATUS(status) ? status : (1 << 8);
+        m->exited_at = now_ns();
+        if (c)
+            reply(c, text);
+        return;
+    }
+    m->init = pid;
+    int st;
+    if (m->orphan == pid) {
+        m->exited = 1, m->status = m->orphan_status, m->exited_at = now_ns();
+    } else if (waitpid(pid, &st, WNOHANG) == pid) {
+        m->exited = 1, m->status = st, m->exited_at = now_ns();
+    } else if (kill(pid, 0) < 0 && errno == ESRCH) {
+        m->exited = 1, m->status = 255 << 8, m->exited_at = now_ns(); /* gone, and not as our child: status unknown */
+    }
+    char path[PATH_MAX];
+    int n = snprintf(text, sizeof text, "%d\n", pid);
+    path_in(m, "pid", path, sizeof path);
+    write_file_atomic(path, text, (size_t)n, 0600);
+    path_in(m, "started", path, sizeof path);
+    write_file_atomic(path, "", 0, 0600);
+    if (c)
+        reply(c, "ok\n");
+}
+
 static void handle_command(struct monitor *m, int idx, char *line) {
     struct client *c = &m->clients[idx];
     char text[sizeof shim_error + 32];
-    if (!strcmp(line, "start")) {
+    if (!strcmp(line, "start") && m->restoring) {
+        start_restore(m, idx);
+    } else if (!strcmp(line, "start")) {
         if (m->started || m->exited) {
             reply(c, m->exited ? "error the container has exited\n" : "error the container is already started\n");
         } else if (send(m->sync, "s", 1, MSG_NOSIGNAL) != 1) {
@@ -106,6 +198,8 @@ static void handle_command(struct monitor *m, int idx, char *line) {
         int sig = atoi(line + 5);
         if (sig <= 0 || sig >= 65)
             reply(c, "error bad signal\n");
+        else if (!m->exited && m->init <= 0)
+            end_unrestored(m, sig), reply(c, "ok\n");
         else if (!m->exited && kill(m->init, sig) < 0 && errno != ESRCH)
             snprintf(text, sizeof text, "error kill: %s\n", strerror(errno)), reply(c, text);
         else
@@ -214,7 +308,12 @@ static void reap(struct monitor *m) {
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        if (pid == m->init && !m->exited) {
+        if (m->restoring && pid == m->criu) {
+            restored(m, status);
+        } else if (m->restoring && m->init <= 0 && !m->orphan) {
+            m->orphan = pid;
+            m->orphan_status = status;
+        } else if (pid == m->init && !m->exited) {
             m->exited = 1;
             m->status = status;
             m->exited_at = now_ns();
@@ -399,6 +498,8 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
     m->start_client = -1;
     m->attach.listen_fd = m->attach.stdin_fd = m->attach.tty_fd = -1;
     m->oom_watch = (struct oom_watch){-1, -1, -1};
+    m->child_in = m->child_out = m->child_err = -1;
+    m->restoring = plan_find(plan, "restore") != NULL;
     for (int i = 0; i < MAX_CLIENTS; i++)
         m->clients[i].fd = -1;
     m->out.name = "stdout";
@@ -418,13 +519,22 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
         || open_stdio(plan, m, &child_in, &child_out, &child_err) < 0
         || listen_control(m) < 0 || attach_listen(&m->attach, dir) < 0)
         goto failed;
+    /* A cgroup may be reused (a shared cgroupsPath): only kills after this reading are the container's. */
+    oom_read(plan, &m->oom_before);
+    oom_watch_open(plan, &m->oom_watch);
+    if (m->restoring) {
+        /* No init yet: criu brings it back at start (restore.h). */
+        m->child_in = child_in, m->child_out = child_out, m->child_err = child_err;
+        snprintf(reportmsg, sizeof reportmsg, "ok 0\n");
+        write_all(report_fd, reportmsg, strlen(reportmsg));
+        close(report_fd);
+        serve(m);
+        return 0;
+    }
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         fail("socketpair");
         goto failed;
     }
-    /* A cgroup may be reused (a shared cgroupsPath): only kills after this reading are the container's. */
-    oom_read(plan, &m->oom_before);
-    oom_watch_open(plan, &m->oom_watch);
     /* A joined PID namespace applies to children only: enter it here, before the clone. */
     if (ns_enter(&ns, CLONE_NEWPID) < 0)
         goto failed;

@@ -30,6 +30,8 @@ final class DefaultImageService implements ImageService {
     private final ExecutorService layerThreads;
     private final ScheduledExecutorService watchdog;
     private final Syscalls syscalls;
+    private final FsOps fsOps;
+    private final boolean root;
     private final ReentrantLock lock = new ReentrantLock();
 
     private DefaultImageService(ImageConfig config, PullListener listener, Timing timing, FsOps fsOps, Syscalls syscalls)
@@ -44,7 +46,8 @@ final class DefaultImageService implements ImageService {
         this.transport = new RegistryTransport(config, timing, listener);
         RegistryClient client = new RegistryClient(transport, new HostsConfig(config.hostsDir()), config,
                 Platform.hostAmd64Level());
-        boolean root = "root".equals(System.getProperty("user.name"));
+        this.fsOps = fsOps;
+        this.root = "root".equals(System.getProperty("user.name"));
         LayerFetcher fetcher = new LayerFetcher(client, content, layout, config, timing, listener,
                 new TarExtractor.Options(root, config.allowDeviceNodes(), fsOps));
         this.layerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-layer-", 0).factory());
@@ -171,9 +174,35 @@ final class DefaultImageService implements ImageService {
 
     @Override
     public void mountRootfs(String containerId, Path target) {
-        Rootfs rootfs = withLock(() -> containers.get(containerId)).orElseThrow(() -> new ImageException(
-                ImageException.Kind.NOT_FOUND, "container " + containerId + " has no prepared rootfs"));
+        Rootfs rootfs = preparedRootfs(containerId);
         syscalls.mount("overlay", target, "overlay", 0, rootfs.mountOptions());
+    }
+
+    @Override
+    public void exportRootfsDiff(String containerId, java.io.OutputStream out) {
+        Rootfs rootfs = preparedRootfs(containerId);
+        try {
+            RootfsDiff.export(rootfs.upperDir(), out, fsOps);
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.INTERNAL, "cannot export the writable layer of container "
+                    + containerId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void applyRootfsDiff(String containerId, java.io.InputStream tar, long maxBytes, String what) {
+        Rootfs rootfs = preparedRootfs(containerId);
+        try {
+            RootfsDiff.apply(rootfs.upperDir(), tar, maxBytes, root, fsOps, what);
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.BAD_CONTENT, "cannot unpack " + what + " into the writable layer of container "
+                    + containerId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Rootfs preparedRootfs(String containerId) {
+        return withLock(() -> containers.get(containerId)).orElseThrow(() -> new ImageException(
+                ImageException.Kind.NOT_FOUND, "container " + containerId + " has no prepared rootfs"));
     }
 
     @Override

@@ -22,6 +22,9 @@ interface FsOps {
     /** lsetxattr(2). */
     void lsetxattr(Path path, String name, byte[] value);
 
+    /** lgetxattr(2): the attribute's value, or null when the file has none. */
+    byte[] lgetxattr(Path path, String name);
+
     /** An overlayfs whiteout: a char device 0/0, hiding {@code path} of lower layers. */
     default void whiteout(Path path) {
         mknod(path, S_IFCHR, 0, 0);
@@ -30,5 +33,22 @@ interface FsOps {
     /** Marks {@code dir} opaque: overlayfs hides everything lower layers have below it. */
     default void markOpaque(Path dir) {
         lsetxattr(dir, "trusted.overlay.opaque", new byte[] {'y'});
+    }
+
+    /** Whether {@code path} is an overlayfs whiteout (a char device 0/0), without following symlinks. */
+    default boolean isWhiteout(Path path) {
+        try {
+            int mode = (Integer) java.nio.file.Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            long rdev = (Long) java.nio.file.Files.getAttribute(path, "unix:rdev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return (mode & 0170000) == S_IFCHR && rdev == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code dir} is marked opaque. */
+    default boolean isOpaque(Path dir) {
+        byte[] value = lgetxattr(dir, "trusted.overlay.opaque");
+        return value != null && value.length == 1 && value[0] == 'y';
     }
 }

@@ -47,6 +47,21 @@ public interface ImageService extends AutoCloseable {
     /** Mounts the prepared rootfs of {@code containerId} on {@code target} in this mount namespace. */
     void mountRootfs(String containerId, Path target);
 
+    /**
+     * Writes the container's writable layer (its changes to the image) to {@code out} as an OCI
+     * layer tar: deletions as {@code .wh.} whiteouts, opaque dirs with {@code .wh..wh..opq}.
+     * {@code out} is not closed.
+     */
+    void exportRootfsDiff(String containerId, java.io.OutputStream out);
+
+    /**
+     * Unpacks an OCI layer tar (untrusted: a checkpoint archive's) into the prepared, not yet
+     * mounted, writable layer of {@code containerId}, under the rules layers are unpacked by
+     * (no path leaving the layer, no device nodes), reading at most {@code maxBytes}; a broken
+     * rule is {@link ImageException.Kind#BAD_CONTENT} naming {@code what} and the entry.
+     */
+    void applyRootfsDiff(String containerId, java.io.InputStream tar, long maxBytes, String what);
+
     /** Drops the container's upper/work dirs and its hold on the image; unknown ids are fine. */
     void removeRootfs(String containerId);
 

@@ -18,8 +18,16 @@ final class LinuxFsOps implements FsOps {
         @SaveError
         int lsetxattr(String path, String name, byte[] value, long size, int flags);
 
+        @SaveError
+        long lgetxattr(String path, String name, byte[] value, long size);
+
         String strerror(int errno);
     }
+
+    private static final int ENODATA = 61;
+    private static final int EOPNOTSUPP = 95;
+    /** xattr values Berth reads are flags; 64 KiB is the kernel's own cap. */
+    private static final int MAX_XATTR = 65536;
 
     private static final class Holder {
         static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -39,6 +47,20 @@ final class LinuxFsOps implements FsOps {
     @Override
     public void lsetxattr(Path path, String name, byte[] value) {
         check(Holder.LIBC.lsetxattr(path.toString(), name, value, value.length, 0), "lsetxattr " + name, path);
+    }
+
+    @Override
+    public byte[] lgetxattr(Path path, String name) {
+        byte[] buf = new byte[MAX_XATTR];
+        long n = Holder.LIBC.lgetxattr(path.toString(), name, buf, buf.length);
+        if (n < 0) {
+            int errno = Holder.RUNTIME.getLastError();
+            if (errno == ENODATA || errno == EOPNOTSUPP) {
+                return null;
+            }
+            check((int) n, "lgetxattr " + name, path);
+        }
+        return java.util.Arrays.copyOf(buf, (int) n);
     }
 
     /** glibc's makedev(3). */

@@ -5,7 +5,7 @@
  * <p>The public surface is {@link dev.berth.image.ImageService} (made by
  * {@link dev.berth.image.ImageServices}), its value records ({@code ImageRef}, {@code Image},
  * {@code PullOptions}, {@code RegistryAuth}, {@code Rootfs}, {@code FsUsage}, {@code GcResult},
- * {@code Digest}), {@code ImageConfig}, {@code PullListener} and {@code ImageException}; every
+ * {@code Digest}), {@code ImageConfig}, {@code PullListener}, {@code ImageException} and {@code UntrustedTar}; every
  * other class is package-private. A pull, in order: {@code ImageRef} → {@code HostsConfig}
  * (hosts.toml) → {@code RegistryClient}/{@code RegistryTransport} (auth, retries, redirects) →
  * {@code Puller} (dedup, parallel layers, {@code PullWatch}) → {@code LayerFetcher} (one pass:

@@ -24,6 +24,20 @@ public interface ContainerImages {
     /** Unmounts {@code target} when mounted and drops the container's layer; unknown ids and targets are fine. */
     void releaseRootfs(String containerId, Path target);
 
+    /**
+     * As {@link #mountRootfs}, with a checkpoint's writable layer (a layer tar from an untrusted
+     * archive, at most {@code maxBytes}) unpacked into the new layer under the image layers' rules
+     * before the mount; a broken rule is {@link SandboxException.Kind#INVALID_ARGUMENT}.
+     */
+    default Path mountRootfs(String containerId, String imageId, Path target, Path diffTar, long maxBytes) {
+        throw new UnsupportedOperationException("this image store cannot restore checkpoints");
+    }
+
+    /** Writes the container's writable layer to {@code out} as a layer tar (for a checkpoint). */
+    default void exportRootfsDiff(String containerId, java.io.OutputStream out) {
+        throw new UnsupportedOperationException("this image store cannot checkpoint containers");
+    }
+
     /** No images at all: a node that only runs sandboxes (tests of sandbox logic). */
     ContainerImages NONE = new ContainerImages() {
         @Override

@@ -39,6 +39,8 @@ final class ContainerLifecycle {
         } catch (RuntimeFailureException e) {
             throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "cannot start container " + record.id() + " ("
                     + record.name() + "): " + e.getMessage(), e);
+        } finally {
+            CheckpointRestore.forget(env, record.id()); // a restored container's images served their one use
         }
         ContainerRecord started = record.withStartedAt(env.nowNanos());
         env.containers().put(started);

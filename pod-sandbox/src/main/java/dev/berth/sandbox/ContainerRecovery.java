@@ -14,7 +14,8 @@ import java.util.Set;
  * Containers after a daemon (re)start. Running containers were never touched (their shims
  * outlived the old daemon): their exits are awaited again. Exits that happened while no daemon
  * ran are copied from the runtime into the records. A container bundle without a record is a
- * CreateContainer the old daemon did not finish: its runtime container, rootfs and bundle go.
+ * CreateContainer the old daemon did not finish: its runtime container, rootfs and bundle go;
+ * so do the staging directories of checkpoints it did not finish.
  */
 final class ContainerRecovery {
     private static final System.Logger LOG = System.getLogger(ContainerRecovery.class.getName());
@@ -29,6 +30,7 @@ final class ContainerRecovery {
 
     void recover() {
         for (ContainerRecord record : env.containers().all()) {
+            CheckpointContainer.dropStaging(env, record.id());
             try {
                 ContainerState live = env.runtime().state(record.id());
                 switch (live.status()) {

@@ -33,6 +33,7 @@ public final class ContainerService {
     private final ContainerLifecycle lifecycle;
     private final ContainerExecs execs;
     private final ContainerStatsQueries stats;
+    private final CheckpointContainer checkpoints;
     private final java.util.Map<String, dev.berth.cri.api.v1.ContainerResources> resources = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code ticker} times how long a stats reading is shared ({@link StatsCache#FRESH}). */
@@ -42,6 +43,7 @@ public final class ContainerService {
         this.stats = new ContainerStatsQueries(env, ticker);
         this.lifecycle = new ContainerLifecycle(env, exits, stats);
         this.execs = new ContainerExecs(env);
+        this.checkpoints = new CheckpointContainer(env);
     }
 
     ContainerStatsQueries statsQueries() {
@@ -149,6 +151,20 @@ public final class ContainerService {
                 this.resources.remove(id);
             }
         });
+    }
+
+    /**
+     * Checkpoints the running container into the archive file {@code location} (CRIU's images, the
+     * writable layer, config, spec, status, log); it keeps running. A zero timeout is the default (5 min).
+     */
+    public void checkpoint(String idOrPrefix, String location, Duration timeout) {
+        String id = resolve(idOrPrefix);
+        env.locks().with(lockOf(id), () -> checkpoints.checkpoint(record(id), location, timeout));
+    }
+
+    /** Whether this node can checkpoint and restore containers, and why not (for CRI Status). */
+    public dev.berth.runtime.CheckpointSupport checkpointSupport() {
+        return env.runtime().checkpointSupport();
     }
 
     public void reopenLog(String idOrPrefix) {

@@ -6,6 +6,7 @@ import dev.berth.cri.api.v1.ContainerMetadata;
 import dev.berth.cri.api.v1.NamespaceMode;
 import dev.berth.cri.api.v1.NamespaceOption;
 import dev.berth.cri.api.v1.PodSandboxConfig;
+import dev.berth.runtime.CheckpointException;
 import dev.berth.runtime.ContainerState;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.CreateOptions;
@@ -15,6 +16,7 @@ import dev.berth.runtime.oci.InvalidSpecException;
 import dev.berth.runtime.oci.Spec;
 import dev.berth.runtime.oci.SpecFiles;
 import dev.berth.sandbox.ContainerImages.ImageInfo;
+import dev.berth.sandbox.checkpoint.ArchiveReader;
 import dev.berth.sandbox.spec.ContainerSpecInput;
 import dev.berth.sandbox.spec.ContainerSpecs;
 import dev.berth.sandbox.spec.ImageDefaults;
@@ -72,17 +74,25 @@ final class CreateContainer {
 
     private String create(String id, String name, SandboxRecord sandbox, ContainerConfig config, PodSandboxConfig sandboxConfig) {
         long pausePid = readyPause(sandbox);
-        String imageName = config.getImage().getImage();
-        ImageInfo image = env.images().find(imageName).orElseThrow(() -> new SandboxException(SandboxException.Kind.NOT_FOUND,
-                "image \"" + imageName + "\" is not on this node; pull it first (crictl pull " + imageName + ")"));
-        ImageDefaults defaults = ImageDefaults.parse(image.configJson());
-        int stopSignal = stopSignal(config, defaults);
+        String requested = config.getImage().getImage();
+        boolean restore = CheckpointRestore.requested(config);
         Path bundle = env.containerBundleOf(id);
         Path rootfs = bundle.resolve("rootfs");
         Path logPath = ContainerLogs.path(sandbox, config);
         try (Steps steps = new Steps("create container " + name + " (" + id + ")")) {
+            // From a checkpoint, the image is the one the archive names (checked against the store), not the archive's path.
+            ArchiveReader.Extracted checkpoint = !restore ? null : steps.run("unpack the checkpoint archive",
+                    () -> CheckpointRestore.unpack(env, id, requested), x -> FileTrees.deleteTree(env.containers().dirOf(id)));
+            String imageName = restore ? checkpoint.config().image() : requested;
+            ImageInfo image = restore ? CheckpointRestore.image(env, checkpoint, requested) : env.images().find(imageName)
+                    .orElseThrow(() -> new SandboxException(SandboxException.Kind.NOT_FOUND,
+                            "image \"" + imageName + "\" is not on this node; pull it first (crictl pull " + imageName + ")"));
+            ImageDefaults defaults = ImageDefaults.parse(image.configJson());
+            int stopSignal = stopSignal(config, defaults);
             steps.run("make the bundle directory", () -> Files.createDirectories(rootfs), dir -> FileTrees.deleteTree(bundle));
-            Path writableLayer = steps.run("mount the rootfs", () -> env.images().mountRootfs(id, image.id(), rootfs),
+            Path writableLayer = steps.run("mount the rootfs", () -> restore
+                    ? env.images().mountRootfs(id, image.id(), rootfs, checkpoint.rootfsDiff(), env.maxCheckpointBytes())
+                    : env.images().mountRootfs(id, image.id(), rootfs),
                     upper -> env.images().releaseRootfs(id, rootfs));
             Spec spec = steps.run("build the OCI spec", () -> buildSpec(id, sandbox, pausePid, config, defaults, rootfs, imageName),
                     s -> {});
@@ -91,7 +101,8 @@ final class CreateContainer {
                 return bundle;
             }, b -> {});
             steps.run("make the log directory", () -> makeLogDir(logPath), p -> {});
-            steps.run("create the container", () -> createInRuntime(id, bundle, logPath, config), s -> env.runtime().delete(id, true));
+            steps.run("create the container", () -> createInRuntime(id, bundle, logPath, config, restore ? checkpoint.images() : null),
+                    s -> env.runtime().delete(id, true));
             ContainerRecord record = new ContainerRecord(ContainerRecord.FORMAT, id, sandbox.id(), config.getMetadata().getName(),
                     config.getMetadata().getAttempt(), name, imageName, image.id(), image.ref(), env.nowNanos(), 0, 0, 0, "", "",
                     config.getLabelsMap(), config.getAnnotationsMap(), ContainerMountRecords.of(config.getMountsList()),
@@ -188,14 +199,18 @@ final class CreateContainer {
         return logPath == null ? null : Files.createDirectories(logPath.getParent());
     }
 
-    private ContainerState createInRuntime(String id, Path bundle, Path logPath, ContainerConfig config) {
+    private ContainerState createInRuntime(String id, Path bundle, Path logPath, ContainerConfig config, Path restoreFrom) {
         try {
-            return env.runtime().create(id, bundle, new CreateOptions(logPath, false, config.getStdin(), config.getStdinOnce()));
+            return env.runtime().create(id, bundle, new CreateOptions(logPath, false, config.getStdin(), config.getStdinOnce(),
+                    restoreFrom));
         } catch (InvalidSpecException e) {
             throw SandboxException.invalid("container " + config.getMetadata().getName() + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             // limits this host's cgroups cannot apply (e.g. unified keys on cgroup v1), refused before anything was made
             throw SandboxException.invalid("container " + config.getMetadata().getName() + ": resources: " + e.getMessage());
+        } catch (CheckpointException e) {
+            throw new SandboxException(SandboxException.Kind.FAILED_PRECONDITION, "container " + config.getMetadata().getName()
+                    + ": " + e.getMessage(), e);
         } catch (RuntimeFailureException e) {
             throw new SandboxException(SandboxException.Kind.INTERNAL, "cannot create container " + config.getMetadata().getName()
                     + ": " + e.getMessage(), e);

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  * @param handlers the runtime handlers Berth serves ("" is the default handler)
  * @param cgroupsPaths how cgroupsPath is written for the cgroup driver the runtime uses
  * @param cgroups the cgroups of pods that Berth makes itself (see {@link PodCgroup})
+ * @param maxCheckpointBytes the most a checkpoint archive to restore from may hold
  */
 record SandboxEnv(
         RecordStore<SandboxRecord> store,
@@ -39,7 +40,8 @@ record SandboxEnv(
         Clock clock,
         Supplier<String> ids,
         KeyedLocks locks,
-        CgroupsPathStyle cgroupsPaths) {
+        CgroupsPathStyle cgroupsPaths,
+        long maxCheckpointBytes) {
 
     Path bundleOf(String id) {
         return bundles.resolve(id);

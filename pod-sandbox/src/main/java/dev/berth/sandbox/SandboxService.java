@@ -94,7 +94,7 @@ public final class SandboxService {
         }
         SandboxEnv env = new SandboxEnv(store, names, containers, containerNames, runtime, cgroups, network, images, sys, events,
                 settings.state().resolve("sandboxes"), settings.state().resolve("containers"), new EtcFiles(settings.hostEtc()),
-                settings.runtimeHandlers(), clock, ids, new KeyedLocks(), settings.cgroupsPaths());
+                settings.runtimeHandlers(), clock, ids, new KeyedLocks(), settings.cgroupsPaths(), settings.maxCheckpointBytes());
         SandboxService service = new SandboxService(env, ticker);
         service.cleanUpOrphans();
         new ContainerRecovery(env, service.exits).recover();

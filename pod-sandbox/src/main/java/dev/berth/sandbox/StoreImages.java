@@ -1,6 +1,7 @@
 package dev.berth.sandbox;
 
 import dev.berth.image.Image;
+import dev.berth.image.ImageException;
 import dev.berth.image.ImageService;
 import dev.berth.runtime.sys.Syscalls;
 import java.nio.file.Files;
@@ -32,6 +33,25 @@ public final class StoreImages implements ContainerImages {
         Path upper = images.prepareRootfs(containerId, imageId).upperDir();
         images.mountRootfs(containerId, target);
         return upper;
+    }
+
+    @Override
+    public Path mountRootfs(String containerId, String imageId, Path target, Path diffTar, long maxBytes) {
+        Path upper = images.prepareRootfs(containerId, imageId).upperDir();
+        try (java.io.InputStream diff = new java.io.BufferedInputStream(Files.newInputStream(diffTar), 1 << 16)) {
+            images.applyRootfsDiff(containerId, diff, maxBytes, "the checkpoint's " + diffTar.getFileName());
+        } catch (ImageException e) {
+            throw e.kind() == ImageException.Kind.BAD_CONTENT ? SandboxException.invalid(e.getMessage()) : e;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + diffTar, e);
+        }
+        images.mountRootfs(containerId, target);
+        return upper;
+    }
+
+    @Override
+    public void exportRootfsDiff(String containerId, java.io.OutputStream out) {
+        images.exportRootfsDiff(containerId, out);
     }
 
     @Override

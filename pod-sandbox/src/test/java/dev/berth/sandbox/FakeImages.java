@@ -36,6 +36,26 @@ final class FakeImages implements ContainerImages {
     }
 
     @Override
+    public synchronized Path mountRootfs(String containerId, String imageId, Path target, Path diffTar, long maxBytes) {
+        try {
+            calls.add("mount " + containerId + " with diff " + Files.readString(diffTar));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return mountRootfs(containerId, imageId, target);
+    }
+
+    @Override
+    public synchronized void exportRootfsDiff(String containerId, java.io.OutputStream out) {
+        calls.add("export " + containerId);
+        try {
+            out.write(("changes of " + containerId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public synchronized void releaseRootfs(String containerId, Path target) {
         calls.add("release " + containerId);
     }

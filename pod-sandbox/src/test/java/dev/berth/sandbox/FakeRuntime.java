@@ -37,6 +37,24 @@ final class FakeRuntime implements ContainerRuntime {
     RuntimeException failCreate;
     /** Thrown by update, when set. */
     RuntimeException failUpdate;
+    /** What checkpointSupport() answers; checkpoint() then writes one fake image file and runs the frozen step. */
+    dev.berth.runtime.CheckpointSupport checkpointSupport = dev.berth.runtime.CheckpointSupport.unavailable("no CRIU in tests");
+
+    @Override
+    public dev.berth.runtime.CheckpointSupport checkpointSupport() {
+        return checkpointSupport;
+    }
+
+    @Override
+    public synchronized void checkpoint(String id, dev.berth.runtime.CheckpointRequest request) {
+        calls.add("checkpoint " + id);
+        try {
+            java.nio.file.Files.writeString(request.imagesDir().resolve("pages-1.img"), "memory of " + id);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        request.whileFrozen().run();
+    }
 
     @Override
     public synchronized ContainerState create(String id, Path bundle, CreateOptions opts) throws InvalidSpecException {

@@ -60,4 +60,18 @@ public interface ContainerRuntime {
 
     /** The container's resource usage from its cgroups; NoSuchContainerException for an unknown id. */
     ContainerUsage usage(String id);
+
+    /** Whether {@link #checkpoint} and restore ({@link CreateOptions#restoreFrom()}) can work on this node. */
+    default CheckpointSupport checkpointSupport() {
+        return CheckpointSupport.unavailable("this runtime cannot checkpoint containers");
+    }
+
+    /**
+     * Dumps the running container's processes into {@code request.imagesDir()}, leaving them
+     * running; a later {@link #create} with {@link CreateOptions#restoreFrom()} naming those images
+     * (and the writable layer as it was) brings them back at {@link #start}.
+     */
+    default void checkpoint(String id, CheckpointRequest request) {
+        throw new CheckpointException(CheckpointException.Kind.UNAVAILABLE, checkpointSupport().reason());
+    }
 }

@@ -39,7 +39,10 @@ public record BerthConfig(
         Image image,
         @JsonProperty("streaming")
         @Doc("The streaming server that kubelet proxies kubectl exec, attach and port-forward to (CRI Exec, Attach and PortForward answer its URLs).")
-        Streaming streaming) {
+        Streaming streaming,
+        @JsonProperty("checkpoint")
+        @Doc("Container checkpoint and restore through CRIU (CRI CheckpointContainer; CreateContainer from a checkpoint archive).")
+        Checkpoint checkpoint) {
 
     public static final Path DEFAULT_ROOT = Path.of("/var/lib/berth");
     public static final Path DEFAULT_STATE = Path.of("/run/berth");
@@ -54,46 +57,51 @@ public record BerthConfig(
         cni = Objects.requireNonNullElseGet(cni, () -> new Cni(null, null, null, null, null, null, null, null));
         image = Objects.requireNonNullElseGet(image, () -> new Image(null, null, null, null, null, null, null, null, null, null, null));
         streaming = Objects.requireNonNullElseGet(streaming, () -> new Streaming(null, null, null, null, null));
+        checkpoint = Objects.requireNonNullElseGet(checkpoint, () -> new Checkpoint(null, null));
     }
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, null, null, null, null, null, null, null, null);
+        return new BerthConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     public BerthConfig withRoot(Path value) {
-        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup, cni, image, streaming);
+        return new BerthConfig(value, state, logLevel, grpc, metrics, cgroup, cni, image, streaming, checkpoint);
     }
 
     public BerthConfig withState(Path value) {
-        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup, cni, image, streaming);
+        return new BerthConfig(root, value, logLevel, grpc, metrics, cgroup, cni, image, streaming, checkpoint);
     }
 
     public BerthConfig withLogLevel(String value) {
-        return new BerthConfig(root, state, value, grpc, metrics, cgroup, cni, image, streaming);
+        return new BerthConfig(root, state, value, grpc, metrics, cgroup, cni, image, streaming, checkpoint);
     }
 
     public BerthConfig withGrpc(Grpc value) {
-        return new BerthConfig(root, state, logLevel, value, metrics, cgroup, cni, image, streaming);
+        return new BerthConfig(root, state, logLevel, value, metrics, cgroup, cni, image, streaming, checkpoint);
     }
 
     public BerthConfig withMetrics(Metrics value) {
-        return new BerthConfig(root, state, logLevel, grpc, value, cgroup, cni, image, streaming);
+        return new BerthConfig(root, state, logLevel, grpc, value, cgroup, cni, image, streaming, checkpoint);
     }
 
     public BerthConfig withCgroup(Cgroup value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, value, cni, image, streaming);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, value, cni, image, streaming, checkpoint);
     }
 
     public BerthConfig withCni(Cni value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, value, image, streaming);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, value, image, streaming, checkpoint);
     }
 
     public BerthConfig withImage(Image value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, value, streaming);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, value, streaming, checkpoint);
+    }
+
+    public BerthConfig withCheckpoint(Checkpoint value) {
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, image, streaming, value);
     }
 
     public BerthConfig withStreaming(Streaming value) {
-        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, image, value);
+        return new BerthConfig(root, state, logLevel, grpc, metrics, cgroup, cni, image, value, checkpoint);
     }
 
     /** The CRI gRPC endpoint. */
@@ -337,6 +345,21 @@ public record BerthConfig(
         /** Whether HTTPS is configured (the validator makes sure both files or neither are set). */
         public boolean tls() {
             return !tlsCertFile.equals(NO_FILE);
+        }
+    }
+
+    /** CRIU, for CheckpointContainer and restoring from checkpoint archives (see the README on CRIU versions). */
+    public record Checkpoint(
+            @JsonProperty("criu_path")
+            @Doc("The CRIU binary: a name looked up on PATH, or an absolute path. CRIU 4.1 or newer is needed on kernels from 6.15 on.")
+            String criuPath,
+            @JsonProperty("max_archive_bytes")
+            @Doc("The most a checkpoint archive to restore from may hold, its files added up (CRIU's images are the container's memory).")
+            Long maxArchiveBytes) {
+
+        public Checkpoint {
+            criuPath = Objects.requireNonNullElse(criuPath, "criu");
+            maxArchiveBytes = Objects.requireNonNullElse(maxArchiveBytes, 16L << 30);
         }
     }
 }

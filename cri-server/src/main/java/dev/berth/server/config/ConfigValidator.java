@@ -42,6 +42,7 @@ final class ConfigValidator {
         CniKeysValidator.validate(config.cni(), where);
         ImageKeysValidator.validate(config.image(), where);
         StreamingKeysValidator.validate(config.streaming(), where);
+        CheckpointKeysValidator.validate(config.checkpoint(), where);
     }
 
     private static void absolute(UnaryOperator<String> where, String key, Path path) throws ConfigException {

@@ -119,10 +119,11 @@ public final class Daemon implements AutoCloseable {
             images = openImages(config, registry);
             ImageRpcs imageRpcs = new ImageRpcs(images, config.image().sandboxImage());
             imageRpcs.pinSandboxImage();
-            RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
-                    new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)));
             ContainerEvents events = new ContainerEvents();
             SandboxService sandboxes = openSandboxes(config, driver, podNetwork, images, events);
+            RuntimeInfoRpcs info = new RuntimeInfoRpcs(config, cgroups, driver, List.of(
+                    new StateDirsReadiness(List.of(config.root(), config.state())), new PodNetworkReadiness(podNetwork::status)),
+                    sandboxes.containers()::checkpointSupport);
             SandboxRpcs sandboxRpcs = new SandboxRpcs(sandboxes, Clock.systemUTC());
             ContainerRpcs containerRpcs = new ContainerRpcs(sandboxes.containers());
             StreamingSeams seams = StreamingSeams.over(sandboxes, new LinuxSyscalls());
@@ -182,10 +183,12 @@ public final class Daemon implements AutoCloseable {
         try {
             boolean systemd = driver == CgroupDriver.SYSTEMD;
             ManagedCgroups cgroups = new ManagedCgroups(systemd ? CgroupsFactory.systemd() : CgroupsFactory.detect());
-            ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"), cgroups, Clock.systemUTC());
+            ContainerRuntime runtime = ShimRuntime.open(config.state().resolve("runtime"), cgroups, Clock.systemUTC(),
+                    config.checkpoint().criuPath());
             Syscalls sys = new LinuxSyscalls();
             SandboxSettings settings = SandboxSettings.defaults(config.root(), config.state())
-                    .withCgroupsPaths(systemd ? CgroupsPathStyle.SYSTEMD : CgroupsPathStyle.CGROUPFS);
+                    .withCgroupsPaths(systemd ? CgroupsPathStyle.SYSTEMD : CgroupsPathStyle.CGROUPFS)
+                    .withMaxCheckpointBytes(config.checkpoint().maxArchiveBytes());
             return SandboxService.open(settings, runtime, cgroups, podNetwork, new StoreImages(images, sys), sys, events,
                     Clock.systemUTC());
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package dev.berth.server.rpc;
 
 import com.google.protobuf.ByteString;
+import dev.berth.cri.api.v1.CheckpointContainerRequest;
+import dev.berth.cri.api.v1.CheckpointContainerResponse;
 import dev.berth.cri.api.v1.ContainerStatsRequest;
 import dev.berth.cri.api.v1.ContainerStatsResponse;
 import dev.berth.cri.api.v1.ContainerStatusRequest;
@@ -51,6 +53,11 @@ public final class ContainerRpcs {
         return CreateContainerResponse.newBuilder()
                 .setContainerId(containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig()))
                 .build();
+    }
+
+    public CheckpointContainerResponse checkpoint(CheckpointContainerRequest request) {
+        containers.checkpoint(request.getContainerId(), request.getLocation(), Duration.ofSeconds(Math.max(0, request.getTimeout())));
+        return CheckpointContainerResponse.getDefaultInstance();
     }
 
     public StartContainerResponse start(StartContainerRequest request) {

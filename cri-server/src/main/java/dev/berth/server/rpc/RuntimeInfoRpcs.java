@@ -17,6 +17,7 @@ import dev.berth.cri.api.v1.StatusRequest;
 import dev.berth.cri.api.v1.StatusResponse;
 import dev.berth.cri.api.v1.VersionRequest;
 import dev.berth.cri.api.v1.VersionResponse;
+import dev.berth.runtime.CheckpointSupport;
 import dev.berth.runtime.cgroup.CgroupLayout;
 import dev.berth.sandbox.SandboxSettings;
 import dev.berth.server.BuildInfo;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** CRI Version, Status and RuntimeConfig: what the runtime is and whether it is ready. */
 public final class RuntimeInfoRpcs {
@@ -37,13 +39,21 @@ public final class RuntimeInfoRpcs {
     private final CgroupLayout cgroups;
     private final dev.berth.server.host.CgroupDriver driver;
     private final List<ReadinessCheck> checks;
+    private final Supplier<CheckpointSupport> checkpoint;
 
     public RuntimeInfoRpcs(BerthConfig config, CgroupLayout cgroups, dev.berth.server.host.CgroupDriver driver,
             List<ReadinessCheck> checks) {
+        this(config, cgroups, driver, checks, () -> CheckpointSupport.unavailable("no container runtime is wired"));
+    }
+
+    /** {@code checkpoint}: whether CRIU works here, asked (the runtime caches it) when verbose Status reports it. */
+    public RuntimeInfoRpcs(BerthConfig config, CgroupLayout cgroups, dev.berth.server.host.CgroupDriver driver,
+            List<ReadinessCheck> checks, Supplier<CheckpointSupport> checkpoint) {
         this.config = config;
         this.cgroups = cgroups;
         this.driver = driver;
         this.checks = List.copyOf(checks);
+        this.checkpoint = checkpoint;
     }
 
     public VersionResponse version(VersionRequest request) {
@@ -93,6 +103,11 @@ public final class RuntimeInfoRpcs {
         host.put("cgroupV1Controllers", cgroups.v1Controllers());
         host.put("cgroupUnifiedMount", cgroups.unifiedMount() == null ? "" : cgroups.unifiedMount().toString());
         host.put("javaVersion", Runtime.version().toString());
+        CheckpointSupport criu = checkpoint.get();
+        host.put("checkpointAvailable", criu.available());
+        host.put("checkpointReason", criu.reason());
+        host.put("criu", criu.criu());
+        host.put("criuVersion", criu.criuVersion());
         Map<String, String> info = new LinkedHashMap<>();
         info.put("config", json(config));
         info.put("host", json(host));

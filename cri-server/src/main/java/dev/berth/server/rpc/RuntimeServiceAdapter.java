@@ -2,6 +2,8 @@ package dev.berth.server.rpc;
 
 import dev.berth.cri.api.v1.AttachRequest;
 import dev.berth.cri.api.v1.AttachResponse;
+import dev.berth.cri.api.v1.CheckpointContainerRequest;
+import dev.berth.cri.api.v1.CheckpointContainerResponse;
 import dev.berth.cri.api.v1.ContainerEventResponse;
 import dev.berth.cri.api.v1.ContainerStatsRequest;
 import dev.berth.cri.api.v1.ContainerStatsResponse;
@@ -196,6 +198,11 @@ public final class RuntimeServiceAdapter extends RuntimeServiceGrpc.RuntimeServi
     @Override
     public void updateContainerResources(UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> response) {
         Unary.answer(request, response, containers::updateResources);
+    }
+
+    @Override
+    public void checkpointContainer(CheckpointContainerRequest request, StreamObserver<CheckpointContainerResponse> response) {
+        Unary.answer(request, response, containers::checkpoint);
     }
 
     @Override

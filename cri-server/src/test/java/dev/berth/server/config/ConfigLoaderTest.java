@@ -311,6 +311,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void checkpointKeysAreReadAndChecked() throws Exception {
+        BerthConfig config = loader.parse("c.toml", "[checkpoint]\ncriu_path = \"/opt/criu/sbin/criu\"\nmax_archive_bytes = 1073741824\n");
+        assertEquals(new BerthConfig.Checkpoint("/opt/criu/sbin/criu", 1L << 30), config.checkpoint());
+        assertEquals(new BerthConfig.Checkpoint("criu", 16L << 30), BerthConfig.defaults().checkpoint());
+        ConfigException relative = assertThrows(ConfigException.class,
+                () -> loader.parse("c.toml", "[checkpoint]\ncriu_path = \"sbin/criu\"\n"));
+        assertTrue(relative.getMessage().startsWith("c.toml:2: checkpoint.criu_path = \"sbin/criu\" must be a command name"),
+                relative.getMessage());
+        ConfigException tiny = assertThrows(ConfigException.class,
+                () -> loader.parse("c.toml", "[checkpoint]\nmax_archive_bytes = 10\n"));
+        assertTrue(tiny.getMessage().startsWith("c.toml:2: checkpoint.max_archive_bytes = 10 is outside"), tiny.getMessage());
+    }
+
+    @Test
     void streamingKeysAreRead() throws Exception {
         BerthConfig config = loader.parse("c.toml", """
                 [streaming]

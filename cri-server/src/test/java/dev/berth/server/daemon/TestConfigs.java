@@ -26,8 +26,12 @@ final class TestConfigs {
                 .withCgroup(new BerthConfig.Cgroup("cgroupfs"))
                 .withCni(new BerthConfig.Cni(List.of(confDir(dir)), null, dir.resolve("cni/netns"), dir.resolve("cni/results"),
                         null, null, false, null))
-                .withImage(BerthConfig.defaults().image().withConfigPath(certsDir(dir)));
+                .withImage(BerthConfig.defaults().image().withConfigPath(certsDir(dir)))
+                .withCheckpoint(new BerthConfig.Checkpoint(CRIU, null));
     }
+
+    /** The CRIU test daemons use: {@code criu} on PATH, or the binary {@code BERTH_TEST_CRIU} names (a CRIU >= 4.1 built for the test). */
+    static final String CRIU = System.getenv().getOrDefault("BERTH_TEST_CRIU", "criu");
 
     /** Where the daemon of {@link #inside} looks for its network config. */
     static Path confDir(Path dir) {

@@ -22,6 +22,8 @@ import java.util.Map;
  *       files of older shims, means no) and then whose limit it was ({@code oom_limit=container|parent|other}, with
  *       {@code oom_limit_bytes}), written by the shim when the init has exited;</li>
  *   <li>{@code shim.sock} — the live shim's control socket (gone, or refusing, once the shim has exited).</li>
+ *   <li>for a container restored from a checkpoint ({@code restore=} in meta): {@code restored.pid}, {@code restore.log}
+ *       and {@code restore.out}, criu's pid file, log and output; the shim writes {@code pid} once criu has exited.</li>
  * </ul>
  */
 record ContainerDir(Path path) {

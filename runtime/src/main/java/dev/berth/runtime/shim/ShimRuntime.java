@@ -1,6 +1,9 @@
 package dev.berth.runtime.shim;
 
 import dev.berth.runtime.AttachSession;
+import dev.berth.runtime.CheckpointException;
+import dev.berth.runtime.CheckpointRequest;
+import dev.berth.runtime.CheckpointSupport;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerState;
 import dev.berth.runtime.ContainerStatus;
@@ -53,8 +56,10 @@ public final class ShimRuntime implements ContainerRuntime {
     private final Path shim;
     private final CgroupPlacement cgroups;
     private final Clock clock;
+    private final Criu criu;
     private final ShimSockets sockets = new ShimSockets(new LinuxSyscalls());
     private static final int SIGKILL = 9;
+    private static final String RESTORE = "restore";
 
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     /** Containers whose create runs now: their shim may not listen yet, which must not read as "exited". */
@@ -67,22 +72,28 @@ public final class ShimRuntime implements ContainerRuntime {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Map<String, ExitStatus> exited = new ConcurrentHashMap<>();
 
-    private ShimRuntime(Path root, Path shim, CgroupPlacement cgroups, Clock clock) {
+    private ShimRuntime(Path root, Path shim, CgroupPlacement cgroups, Clock clock, Criu criu) {
         this.root = root;
         this.shim = shim;
         this.cgroups = cgroups;
         this.clock = clock;
+        this.criu = criu;
     }
 
     /** Opens the runtime state under {@code root} (created 0700), picking up containers left by an earlier daemon. */
     public static ShimRuntime open(Path root, CgroupPlacement cgroups, Clock clock) {
+        return open(root, cgroups, clock, "criu");
+    }
+
+    /** As {@link #open(Path, CgroupPlacement, Clock)}, checkpointing with CRIU named by {@code criu} (a name on PATH or a path). */
+    public static ShimRuntime open(Path root, CgroupPlacement cgroups, Clock clock, String criu) {
         try {
             Files.createDirectories(root);
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the runtime root " + root, e);
         }
-        return new ShimRuntime(root, ShimBinary.path(), cgroups, clock);
+        return new ShimRuntime(root, ShimBinary.path(), cgroups, clock, new Criu(criu, clock));
     }
 
     @Override
@@ -109,11 +120,17 @@ public final class ShimRuntime implements ContainerRuntime {
             byte[] plan = LaunchPlans.forContainer(spec,
                     new LaunchContext(bundle, options.logPath(), cgroupDirs, cgroups.unified(), options.pause(), options.stdin(),
                             options.stdinOnce()));
+            if (options.restoreFrom() != null) {
+                plan = withRestore(plan, options.restoreFrom(), dir);
+            }
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("bundle", bundle.toAbsolutePath().toString());
             meta.put("created", clock.instant().toString());
             meta.put("cgroups_path", cgroupsPath);
             meta.put(ContainerFacts.OWN_PID_NS, Boolean.toString(ownsPidNamespace(spec)));
+            if (options.restoreFrom() != null) {
+                meta.put(RESTORE, options.restoreFrom().toAbsolutePath().toString());
+            }
             dir.writeMeta(meta);
             ContainerDir.writeAtomic(dir.plan(), plan);
             runCreate(id, dir);
@@ -143,6 +160,20 @@ public final class ShimRuntime implements ContainerRuntime {
             CgroupProcesses.killAll(cgroupDirs, KILL_WAIT);
             throw e;
         }
+    }
+
+    /** The launch plan of a container created from a checkpoint: the shim runs criu restore at start instead of the init. */
+    private byte[] withRestore(byte[] plan, Path images, ContainerDir dir) throws InvalidSpecException {
+        Path binary = criu.binary();
+        CheckpointSupport support = criu.support();
+        if (binary == null || !support.available()) {
+            throw new CheckpointException(CheckpointException.Kind.UNAVAILABLE, "cannot restore a checkpoint on this node: "
+                    + support.reason());
+        }
+        byte[] restore = CriuRestore.records(PlanRecords.parse(plan), images.toAbsolutePath(), dir.path().toAbsolutePath(), binary);
+        byte[] all = java.util.Arrays.copyOf(plan, plan.length + restore.length);
+        System.arraycopy(restore, 0, all, plan.length, restore.length);
+        return all;
     }
 
     private void runCreate(String id, ContainerDir dir) throws IOException {
@@ -175,9 +206,60 @@ public final class ShimRuntime implements ContainerRuntime {
             throw new IllegalStateException("container " + id + " has exited; it cannot be started");
         }
         if (!reply.equals("ok")) {
-            throw new RuntimeFailureException("cannot start container " + id + ": " + reply.replaceFirst("^error ", ""));
+            throw new RuntimeFailureException("cannot start container " + id + ": " + reply.replaceFirst("^error ", "")
+                    + restoreLog(dir));
         }
         started.add(id);
+    }
+
+    /** For a container restored from a checkpoint: the end of criu's log, which says why a restore failed. */
+    private static String restoreLog(ContainerDir dir) {
+        try {
+            Map<String, String> meta = dir.readMeta();
+            if (meta == null || !meta.containsKey(RESTORE)) {
+                return "";
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        String out = Criu.tail(readQuietly(dir.path().resolve(CriuRestore.OUT)));
+        return ": " + Criu.logTail(dir.path().resolve(CriuRestore.LOG)) + (out.isEmpty() ? "" : " (criu said: " + out + ")");
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return new String(bytes, 0, Math.min(bytes.length, 16 << 10), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public CheckpointSupport checkpointSupport() {
+        return criu.support();
+    }
+
+    @Override
+    public void checkpoint(String id, CheckpointRequest request) {
+        ContainerDir dir = existing(id);
+        ContainerState state = state(id);
+        if (state.status() != ContainerStatus.RUNNING || state.pid() <= 0) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_CHECKPOINTABLE, "container " + id + " is "
+                    + state.status().name().toLowerCase() + "; only a running container can be checkpointed");
+        }
+        CheckpointSupport support = criu.support();
+        Path binary = criu.binary();
+        if (!support.available() || binary == null) {
+            throw new CheckpointException(CheckpointException.Kind.UNAVAILABLE, "cannot checkpoint on this node: " + support.reason());
+        }
+        PlanRecords plan;
+        try {
+            plan = PlanRecords.parse(Files.readAllBytes(dir.plan()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the plan of container " + id, e);
+        }
+        CriuDump.run(criu, binary, plan, state.pid(), request, clock);
     }
 
     @Override
