@@ -48,7 +48,7 @@ class CheckpointServiceTest {
     void open() throws Exception {
         Files.createDirectories(dir.resolve("etc"));
         sandboxes = SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
-                runtime, new FakeNetwork(), images, new RecordingSyscalls(), new ContainerEvents(), clock,
+                runtime, new FakeCgroups(), new FakeNetwork(), images, new RecordingSyscalls(), new ContainerEvents(), clock,
                 () -> String.format("%064x", ids.incrementAndGet()));
         containers = sandboxes.containers();
         pod = Pods.config("web", 0);
@@ -94,7 +94,7 @@ class CheckpointServiceTest {
 
         sandboxes.close();
         sandboxes = SandboxService.open(new SandboxSettings(dir.resolve("root"), dir.resolve("state"), null, dir.resolve("etc")),
-                runtime, new FakeNetwork(), images, new RecordingSyscalls(), new ContainerEvents(), clock,
+                runtime, new FakeCgroups(), new FakeNetwork(), images, new RecordingSyscalls(), new ContainerEvents(), clock,
                 () -> String.format("%064x", ids.incrementAndGet()));
 
         assertFalse(Files.exists(staging.getParent()));
