@@ -13,16 +13,30 @@ import java.lang.System.Logger.Level;
 final class ContainerExits {
     private static final System.Logger LOG = System.getLogger(ContainerExits.class.getName());
 
+    private static final long CLOSE_WAIT_MILLIS = 2000;
+
     private final SandboxEnv env;
     private volatile boolean closed;
+    /** Exits being written now: close lets them finish, so no record write is cut off halfway. */
+    private final java.util.concurrent.Phaser recording = new java.util.concurrent.Phaser(1);
 
     ContainerExits(SandboxEnv env) {
         this.env = env;
     }
 
-    /** Stops acting on exits (the daemon is stopping; its successor takes them from the runtime). */
+    /**
+     * Stops acting on exits (the daemon is stopping; its successor takes them from the runtime),
+     * after the records being written now are done (at most 2 s).
+     */
     void close() {
         closed = true;
+        try {
+            recording.awaitAdvanceInterruptibly(recording.arrive(), CLOSE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.WARNING, "container exits were still being recorded when the daemon stopped; the next start copies them");
+        }
     }
 
     void watch(String id) {
@@ -42,9 +56,19 @@ final class ContainerExits {
 
     /** Copies the exit into the record (once) and tells subscribers. */
     void record(String id, ExitStatus exit) {
-        if (closed) {
+        if (closed || recording.register() < 0) {
             return;
         }
+        try {
+            if (!closed) {
+                write(id, exit);
+            }
+        } finally {
+            recording.arriveAndDeregister();
+        }
+    }
+
+    private void write(String id, ExitStatus exit) {
         env.locks().with(ContainerService.lockOf(id), () -> {
             ContainerRecord record = env.containers().get(id).orElse(null);
             if (record == null || record.finished()) {

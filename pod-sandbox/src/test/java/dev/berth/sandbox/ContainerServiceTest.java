@@ -34,6 +34,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,14 @@ class ContainerServiceTest {
     private ContainerService containers;
     private PodSandboxConfig pod;
     private String podId;
+
+    /** Exits are recorded on their own threads: let them finish before the temp dir goes. */
+    @AfterEach
+    void close() {
+        if (sandboxes != null) {
+            sandboxes.close();
+        }
+    }
 
     @BeforeEach
     void open() throws Exception {
