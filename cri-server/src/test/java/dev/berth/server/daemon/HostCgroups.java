@@ -70,6 +70,12 @@ final class HostCgroups {
         return quota.equals("max") ? -1 : Long.parseLong(quota);
     }
 
+    /** Memory the cgroup uses now, in bytes (v1 memory.usage_in_bytes, v2 memory.current). */
+    long memoryUsage(String cgroupsPath) {
+        return Long.parseLong(read("memory", cgroupsPath,
+                layout.v1Controllers().containsKey("memory") ? "memory.usage_in_bytes" : "memory.current"));
+    }
+
     /** The memory limit file's name: v1 memory.limit_in_bytes, v2 memory.max. */
     String memoryLimitFile() {
         return layout.v1Controllers().containsKey("memory") ? "memory.limit_in_bytes" : "memory.max";
