@@ -56,6 +56,17 @@ final class BusyboxRegistry implements BeforeAllCallback, AfterAllCallback {
         return registry;
     }
 
+    /**
+     * A daemon under {@code dir} pulling from this registry, with the busybox image pulled; skips
+     * the test (through {@link PodFixture#assumeCapable}) where this machine cannot run pods.
+     */
+    PodFixture startPods(Path dir) throws Exception {
+        PodFixture.assumeCapable(registry);
+        PodFixture pods = new PodFixture(dir, registry);
+        pods.pull(busybox);
+        return pods;
+    }
+
     /** The busybox image's reference. */
     String busybox() {
         return busybox;

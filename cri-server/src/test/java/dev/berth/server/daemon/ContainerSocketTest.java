@@ -69,10 +69,8 @@ class ContainerSocketTest {
 
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(IMAGES.registry());
+        pods = IMAGES.startPods(dir);
         busybox = IMAGES.busybox();
-        pods = new PodFixture(dir, IMAGES.registry());
-        pods.pull(busybox);
     }
 
     @AfterEach

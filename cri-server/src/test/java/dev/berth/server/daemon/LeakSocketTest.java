@@ -45,10 +45,8 @@ class LeakSocketTest {
 
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(IMAGES.registry());
+        pods = IMAGES.startPods(dir);
         busybox = IMAGES.busybox();
-        pods = new PodFixture(dir, IMAGES.registry());
-        pods.pull(busybox);
         cgroups = HostCgroups.detect();
     }
 

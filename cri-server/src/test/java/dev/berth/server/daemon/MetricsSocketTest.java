@@ -49,10 +49,8 @@ class MetricsSocketTest {
 
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(IMAGES.registry());
+        pods = IMAGES.startPods(dir);
         busybox = IMAGES.busybox();
-        pods = new PodFixture(dir, IMAGES.registry());
-        pods.pull(busybox);
     }
 
     @AfterEach

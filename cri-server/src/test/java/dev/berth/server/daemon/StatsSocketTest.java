@@ -40,10 +40,8 @@ class StatsSocketTest {
 
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(IMAGES.registry());
+        pods = IMAGES.startPods(dir);
         busybox = IMAGES.busybox();
-        pods = new PodFixture(dir, IMAGES.registry());
-        pods.pull(busybox);
         cgroups = HostCgroups.detect();
     }
 

@@ -46,10 +46,8 @@ class StreamingSocketTest {
 
     @BeforeEach
     void start() throws Exception {
-        PodFixture.assumeCapable(IMAGES.registry());
+        pods = IMAGES.startPods(dir);
         busybox = IMAGES.busybox();
-        pods = new PodFixture(dir, IMAGES.registry());
-        pods.pull(busybox);
         pod = pods.pod("stream");
         podId = pods.runPod(pod);
     }
