@@ -117,6 +117,12 @@ final class Criu {
     }
 
     /** The errors of a CRIU log file (or its last lines when it has none marked), for an error message. */
+    /** " (criu said: <its last lines>)" for a failure message, or "" when it said nothing. */
+    static String said(String output) {
+        String tail = tail(output);
+        return tail.isEmpty() ? "" : " (criu said: " + tail + ")";
+    }
+
     static String logTail(Path log) {
         try (var ch = java.nio.channels.FileChannel.open(log)) {
             long from = Math.max(0, ch.size() - LOG_TAIL_BYTES);

@@ -90,17 +90,12 @@ final class CriuDump {
             }
             if (!result.ok()) {
                 throw new CheckpointException(CheckpointException.Kind.FAILED, "criu dump failed (exit code " + result.exitCode()
-                        + "): " + Criu.logTail(request.workDir().resolve(LOG)) + describe(result.output()));
+                        + "): " + Criu.logTail(request.workDir().resolve(LOG)) + Criu.said(result.output()));
             }
             request.whileFrozen().run();
         } finally {
             freezer.ifPresent(Freezer::thaw);
         }
-    }
-
-    private static String describe(String output) {
-        String tail = Criu.tail(output);
-        return tail.isEmpty() ? "" : " (criu said: " + tail + ")";
     }
 
     private static long inode(String path) {

@@ -1,7 +1,6 @@
 package dev.berth.runtime.shim;
 
 import dev.berth.runtime.AttachSession;
-import dev.berth.runtime.CheckpointException;
 import dev.berth.runtime.CheckpointRequest;
 import dev.berth.runtime.CheckpointSupport;
 import dev.berth.runtime.ContainerRuntime;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -56,10 +54,9 @@ public final class ShimRuntime implements ContainerRuntime {
     private final Path shim;
     private final CgroupPlacement cgroups;
     private final Clock clock;
-    private final Criu criu;
+    private final ShimCheckpoints checkpoints;
     private final ShimSockets sockets = new ShimSockets(new LinuxSyscalls());
     private static final int SIGKILL = 9;
-    private static final String RESTORE = "restore";
 
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     /** Containers whose create runs now: their shim may not listen yet, which must not read as "exited". */
@@ -77,7 +74,7 @@ public final class ShimRuntime implements ContainerRuntime {
         this.shim = shim;
         this.cgroups = cgroups;
         this.clock = clock;
-        this.criu = criu;
+        this.checkpoints = new ShimCheckpoints(criu, clock);
     }
 
     /** Opens the runtime state under {@code root} (created 0700), picking up containers left by an earlier daemon. */
@@ -121,7 +118,7 @@ public final class ShimRuntime implements ContainerRuntime {
                     new LaunchContext(bundle, options.logPath(), cgroupDirs, cgroups.unified(), options.pause(), options.stdin(),
                             options.stdinOnce()));
             if (options.restoreFrom() != null) {
-                plan = withRestore(plan, options.restoreFrom(), dir);
+                plan = checkpoints.withRestore(plan, options.restoreFrom(), dir);
             }
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("bundle", bundle.toAbsolutePath().toString());
@@ -129,7 +126,7 @@ public final class ShimRuntime implements ContainerRuntime {
             meta.put("cgroups_path", cgroupsPath);
             meta.put(ContainerFacts.OWN_PID_NS, Boolean.toString(ownsPidNamespace(spec)));
             if (options.restoreFrom() != null) {
-                meta.put(RESTORE, options.restoreFrom().toAbsolutePath().toString());
+                meta.put(ShimCheckpoints.RESTORE, options.restoreFrom().toAbsolutePath().toString());
             }
             dir.writeMeta(meta);
             ContainerDir.writeAtomic(dir.plan(), plan);
@@ -160,20 +157,6 @@ public final class ShimRuntime implements ContainerRuntime {
             CgroupProcesses.killAll(cgroupDirs, KILL_WAIT);
             throw e;
         }
-    }
-
-    /** The launch plan of a container created from a checkpoint: the shim runs criu restore at start instead of the init. */
-    private byte[] withRestore(byte[] plan, Path images, ContainerDir dir) throws InvalidSpecException {
-        Path binary = criu.binary();
-        CheckpointSupport support = criu.support();
-        if (binary == null || !support.available()) {
-            throw new CheckpointException(CheckpointException.Kind.UNAVAILABLE, "cannot restore a checkpoint on this node: "
-                    + support.reason());
-        }
-        byte[] restore = CriuRestore.records(PlanRecords.parse(plan), images.toAbsolutePath(), dir.path().toAbsolutePath(), binary);
-        byte[] all = java.util.Arrays.copyOf(plan, plan.length + restore.length);
-        System.arraycopy(restore, 0, all, plan.length, restore.length);
-        return all;
     }
 
     private void runCreate(String id, ContainerDir dir) throws IOException {
@@ -207,59 +190,19 @@ public final class ShimRuntime implements ContainerRuntime {
         }
         if (!reply.equals("ok")) {
             throw new RuntimeFailureException("cannot start container " + id + ": " + reply.replaceFirst("^error ", "")
-                    + restoreLog(dir));
+                    + ShimCheckpoints.restoreFailure(dir));
         }
         started.add(id);
     }
 
-    /** For a container restored from a checkpoint: the end of criu's log, which says why a restore failed. */
-    private static String restoreLog(ContainerDir dir) {
-        try {
-            Map<String, String> meta = dir.readMeta();
-            if (meta == null || !meta.containsKey(RESTORE)) {
-                return "";
-            }
-        } catch (IOException e) {
-            return "";
-        }
-        String out = Criu.tail(readQuietly(dir.path().resolve(CriuRestore.OUT)));
-        return ": " + Criu.logTail(dir.path().resolve(CriuRestore.LOG)) + (out.isEmpty() ? "" : " (criu said: " + out + ")");
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            return new String(bytes, 0, Math.min(bytes.length, 16 << 10), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     @Override
     public CheckpointSupport checkpointSupport() {
-        return criu.support();
+        return checkpoints.support();
     }
 
     @Override
     public void checkpoint(String id, CheckpointRequest request) {
-        ContainerDir dir = existing(id);
-        ContainerState state = state(id);
-        if (state.status() != ContainerStatus.RUNNING || state.pid() <= 0) {
-            throw new CheckpointException(CheckpointException.Kind.NOT_CHECKPOINTABLE, "container " + id + " is "
-                    + state.status().name().toLowerCase() + "; only a running container can be checkpointed");
-        }
-        CheckpointSupport support = criu.support();
-        Path binary = criu.binary();
-        if (!support.available() || binary == null) {
-            throw new CheckpointException(CheckpointException.Kind.UNAVAILABLE, "cannot checkpoint on this node: " + support.reason());
-        }
-        PlanRecords plan;
-        try {
-            plan = PlanRecords.parse(Files.readAllBytes(dir.plan()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the plan of container " + id, e);
-        }
-        CriuDump.run(criu, binary, plan, state.pid(), request, clock);
+        checkpoints.checkpoint(id, existing(id), state(id), request);
     }
 
     @Override
