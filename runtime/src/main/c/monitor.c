@@ -24,47 +24,15 @@
 #include "init.h"
 #include "logging.h"
 #include "namespaces.h"
+#include "monitor_state.h"
 #include "oom.h"
-#include "restore.h"
 #include "util.h"
 
-#define MAX_CLIENTS 32
 /* After the init exits, how long processes it left (host PID namespace) may keep stdout open. */
 #define DRAIN_MS 2000
 
-struct client {
-    int fd;
-    int waiting; /* asked "wait": answered when the container exits */
-    size_t len;
-    char buf[256];
-};
 
-struct monitor {
-    const char *dir;
-    const struct plan *plan;
-    pid_t init;
-    int sync;
-    int started, exited, exec_failed;
-    int status;
-    int64_t exited_at;
-    struct oom_counts oom_before; /* the cgroup's counters before the init existed */
-    struct oom_watch oom_watch;   /* v1: whose limit an OOM reached */
-    /* From a checkpoint: criu restores the init at start; until then the container's stdio ends wait here. */
-    int restoring;
-    pid_t criu;
-    int child_in, child_out, child_err;
-    pid_t orphan;      /* a child reaped before criu's pid file named it the init */
-    int orphan_status;
-    struct logger log;
-    struct log_stream out, err;
-    int out_fd, err_fd; /* -1 once at EOF */
-    int listen_fd, sig_fd;
-    struct client clients[MAX_CLIENTS];
-    int start_client; /* client waiting for the start result, or -1 */
-    struct attach attach;
-};
-
-static void path_in(const struct monitor *m, const char *name, char *out, size_t size) {
+void monitor_path(const struct monitor *m, const char *name, char *out, size_t size) {
     snprintf(out, size, "%s/%s", m->dir, name);
 }
 
@@ -73,7 +41,7 @@ static int listen_control(struct monitor *m) {
     return m->listen_fd < 0 ? -1 : 0;
 }
 
-static void reply(struct client *c, const char *text) {
+void client_reply(struct client *c, const char *text) {
     if (c->fd >= 0)
         send(c->fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
@@ -94,102 +62,39 @@ static void send_exit(struct monitor *m, struct client *c) {
     char text[128];
     snprintf(text, sizeof text, "exited %d %d %lld\n", exit_code(m->status),
              WIFSIGNALED(m->status) ? WTERMSIG(m->status) : 0, (long long)m->exited_at);
-    reply(c, text);
+    client_reply(c, text);
 }
 
-static void close_child_stdio(struct monitor *m) {
-    int *fds[] = {&m->child_in, &m->child_out, &m->child_err};
-    for (int i = 0; i < 3; i++)
-        if (*fds[i] >= 0) {
-            close(*fds[i]);
-            *fds[i] = -1;
-        }
-}
-
-/* A restored container killed before (or while) criu brought it back: it ends with the signal. */
-static void end_unrestored(struct monitor *m, int sig) {
-    if (m->criu > 0)
-        kill(m->criu, SIGKILL); /* a half-restored tree is in the container cgroup: delete kills it there */
+void monitor_mark_exited(struct monitor *m, int status) {
     m->exited = 1;
-    m->status = sig & 0x7f;
+    m->status = status;
     m->exited_at = now_ns();
-    close_child_stdio(m);
 }
 
-static void start_restore(struct monitor *m, int idx) {
-    struct client *c = &m->clients[idx];
-    if (m->started || m->exited) {
-        reply(c, m->exited ? "error the container has exited\n" : "error the container is already started\n");
-        return;
-    }
-    m->criu = restore_spawn(m->plan, m->child_in, m->child_out, m->child_err);
-    if (m->criu < 0) {
-        char text[sizeof shim_error + 16];
-        snprintf(text, sizeof text, "error %s\n", shim_error);
-        reply(c, text);
-        m->criu = 0;
-        return;
-    }
-    /* criu holds the stdio now; the container's output ends with its last writer. */
-    close_child_stdio(m);
-    m->started = 1;
-    m->start_client = idx;
-}
-
-/* criu exited: on success its pid file names the restored init, re-parented to us (a subreaper). */
-static void restored(struct monitor *m, int status) {
-    m->criu = 0;
-    struct client *c = m->start_client >= 0 ? &m->clients[m->start_client] : NULL;
-    m->start_client = -1;
-    char text[sizeof shim_error + 64];
-    pid_t pid = 0;
-    if (m->exited) { /* killed while criu ran */
-        if (c)
-            reply(c, "error the container was killed while it was being restored\n");
-        return;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || restore_read_pid(m->plan, &pid) < 0) {
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-            snprintf(text, sizeof text, "error %s\n", shim_error);
-        else
-            snprintf(text, sizeof text, "error criu restore failed (%s %d)\n", WIFEXITED(status) ? "exit code" : "signal",
-                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-        m->exited = 1;
-        m->status = WIFEXITED(status) && WEXITSTATUS(status) ? status : (1 << 8);
-        m->exited_at = now_ns();
-        if (c)
-            reply(c, text);
-        return;
-    }
-    m->init = pid;
-    int st;
-    if (m->orphan == pid) {
-        m->exited = 1, m->status = m->orphan_status, m->exited_at = now_ns();
-    } else if (waitpid(pid, &st, WNOHANG) == pid) {
-        m->exited = 1, m->status = st, m->exited_at = now_ns();
-    } else if (kill(pid, 0) < 0 && errno == ESRCH) {
-        m->exited = 1, m->status = 255 << 8, m->exited_at = now_ns(); /* gone, and not as our child: status unknown */
-    }
-    char path[PATH_MAX];
+int monitor_write_pid(struct monitor *m, pid_t pid) {
+    char path[PATH_MAX], text[32];
     int n = snprintf(text, sizeof text, "%d\n", pid);
-    path_in(m, "pid", path, sizeof path);
-    write_file_atomic(path, text, (size_t)n, 0600);
-    path_in(m, "started", path, sizeof path);
+    monitor_path(m, "pid", path, sizeof path);
+    return write_file_atomic(path, text, (size_t)n, 0600);
+}
+
+/* The "started" file: the user program runs (recovery reads it). */
+void monitor_write_started(struct monitor *m) {
+    char path[PATH_MAX];
+    monitor_path(m, "started", path, sizeof path);
     write_file_atomic(path, "", 0, 0600);
-    if (c)
-        reply(c, "ok\n");
 }
 
 static void handle_command(struct monitor *m, int idx, char *line) {
     struct client *c = &m->clients[idx];
     char text[sizeof shim_error + 32];
     if (!strcmp(line, "start") && m->restoring) {
-        start_restore(m, idx);
+        monitor_start_restore(m, idx);
     } else if (!strcmp(line, "start")) {
         if (m->started || m->exited) {
-            reply(c, m->exited ? "error the container has exited\n" : "error the container is already started\n");
+            client_reply(c, m->exited ? "error the container has exited\n" : "error the container is already started\n");
         } else if (send(m->sync, "s", 1, MSG_NOSIGNAL) != 1) {
-            reply(c, "error the container's init is gone\n");
+            client_reply(c, "error the container's init is gone\n");
         } else {
             m->started = 1;
             m->start_client = idx;
@@ -197,28 +102,28 @@ static void handle_command(struct monitor *m, int idx, char *line) {
     } else if (!strncmp(line, "kill ", 5)) {
         int sig = atoi(line + 5);
         if (sig <= 0 || sig >= 65)
-            reply(c, "error bad signal\n");
+            client_reply(c, "error bad signal\n");
         else if (!m->exited && m->init <= 0)
-            end_unrestored(m, sig), reply(c, "ok\n");
+            monitor_end_unrestored(m, sig), client_reply(c, "ok\n");
         else if (!m->exited && kill(m->init, sig) < 0 && errno != ESRCH)
-            snprintf(text, sizeof text, "error kill: %s\n", strerror(errno)), reply(c, text);
+            snprintf(text, sizeof text, "error kill: %s\n", strerror(errno)), client_reply(c, text);
         else
-            reply(c, "ok\n");
+            client_reply(c, "ok\n");
     } else if (!strcmp(line, "reopen")) {
         if (logger_reopen(&m->log) < 0)
-            snprintf(text, sizeof text, "error %s\n", shim_error), reply(c, text);
+            snprintf(text, sizeof text, "error %s\n", shim_error), client_reply(c, text);
         else
-            reply(c, "ok\n");
+            client_reply(c, "ok\n");
     } else if (!strcmp(line, "state")) {
         if (m->exited)
             send_exit(m, c);
         else
-            snprintf(text, sizeof text, "%s %d\n", m->started ? "running" : "created", m->init), reply(c, text);
+            snprintf(text, sizeof text, "%s %d\n", m->started ? "running" : "created", m->init), client_reply(c, text);
     } else if (!strcmp(line, "wait")) {
         /* Answered after the exit file is written, so the caller can read it at once. */
         c->waiting = 1;
     } else {
-        reply(c, "error unknown command\n");
+        client_reply(c, "error unknown command\n");
     }
 }
 
@@ -273,13 +178,11 @@ static void read_sync(struct monitor *m) {
         if (c) {
             char text[sizeof msg + 16];
             snprintf(text, sizeof text, "error %s\n", msg + 1);
-            reply(c, text);
+            client_reply(c, text);
         }
     } else if (c) {
-        char started[PATH_MAX];
-        path_in(m, "started", started, sizeof started);
-        write_file_atomic(started, "", 0, 0600);
-        reply(c, "ok\n");
+        monitor_write_started(m);
+        client_reply(c, "ok\n");
     }
     m->start_client = -1;
     close(m->sync);
@@ -309,14 +212,12 @@ static void reap(struct monitor *m) {
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (m->restoring && pid == m->criu) {
-            restored(m, status);
+            monitor_restored(m, status);
         } else if (m->restoring && m->init <= 0 && !m->orphan) {
             m->orphan = pid;
             m->orphan_status = status;
         } else if (pid == m->init && !m->exited) {
-            m->exited = 1;
-            m->status = status;
-            m->exited_at = now_ns();
+            monitor_mark_exited(m, status);
         }
     }
 }
@@ -335,7 +236,7 @@ static void write_exit_file(struct monitor *m) {
     } else {
         n += snprintf(text + n, sizeof text - (size_t)n, "oom_killed=0\n");
     }
-    path_in(m, "exit", path, sizeof path);
+    monitor_path(m, "exit", path, sizeof path);
     write_file_atomic(path, text, (size_t)n, 0600);
 }
 
@@ -391,7 +292,7 @@ static void serve(struct monitor *m) {
     write_exit_file(m);
     /* The last change to the directory: once a waiter hears of the exit, the daemon may delete it. */
     char sock[PATH_MAX];
-    path_in(m, "shim.sock", sock, sizeof sock);
+    monitor_path(m, "shim.sock", sock, sizeof sock);
     unlink(sock);
     attach_close(&m->attach, m->dir);
     for (int i = 0; i < MAX_CLIENTS; i++) {
@@ -400,7 +301,7 @@ static void serve(struct monitor *m) {
         if (m->clients[i].waiting)
             send_exit(m, &m->clients[i]);
         if (m->start_client == i)
-            reply(&m->clients[i], "error the container exited while starting\n");
+            client_reply(&m->clients[i], "error the container exited while starting\n");
         drop_client(&m->clients[i]);
     }
 }
@@ -568,10 +469,7 @@ int monitor_run(const char *dir, const struct plan *plan, int report_fd) {
         waitpid(pid, NULL, 0);
         goto failed;
     }
-    char path[PATH_MAX], text[32];
-    int n = snprintf(text, sizeof text, "%d\n", pid);
-    snprintf(path, sizeof path, "%s/pid", dir);
-    if (write_file_atomic(path, text, (size_t)n, 0600) < 0) {
+    if (monitor_write_pid(m, pid) < 0) {
         kill(pid, SIGKILL);
         goto failed;
     }
@@ -586,7 +484,7 @@ failed:
     write_all(report_fd, reportmsg, strlen(reportmsg));
     if (m->listen_fd >= 0) {
         char sock[PATH_MAX];
-        path_in(m, "shim.sock", sock, sizeof sock);
+        monitor_path(m, "shim.sock", sock, sizeof sock);
         unlink(sock);
     }
     return 1;
