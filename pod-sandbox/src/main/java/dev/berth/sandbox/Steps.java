@@ -34,8 +34,8 @@ final class Steps implements AutoCloseable {
     private final String work;
     private final Deque<Done> done = new ArrayDeque<>();
     private final long began = System.nanoTime();
-    /** "step 1.2 ms, ..." for the debug log: where the time of a slow create or run went. */
-    private final StringBuilder timings = new StringBuilder();
+    /** "step 1.2 ms, ..." for the debug log (where the time of a slow create or run went); null when it is off. */
+    private final StringBuilder timings = LOG.isLoggable(Level.DEBUG) ? new StringBuilder() : null;
     private boolean committed;
 
     Steps(String work) {
@@ -48,7 +48,9 @@ final class Steps implements AutoCloseable {
         long start = System.nanoTime();
         try {
             result = action.run();
-            timings.append(timings.isEmpty() ? "" : ", ").append(name).append(' ').append(millis(start));
+            if (timings != null) {
+                timings.append(timings.isEmpty() ? "" : ", ").append(name).append(' ').append(millis(start));
+            }
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -74,7 +76,7 @@ final class Steps implements AutoCloseable {
 
     void commit() {
         committed = true;
-        if (LOG.isLoggable(Level.DEBUG)) {
+        if (timings != null) {
             LOG.log(Level.DEBUG, work + " took " + millis(began) + " ms: " + timings);
         }
     }
