@@ -2,11 +2,7 @@ package dev.berth.server.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.cni.NetworkStatus;
-import dev.berth.cni.PodCidrs;
-import dev.berth.cni.PodNetwork;
-import dev.berth.cni.PodNetworkRequest;
-import dev.berth.cni.PodNetworkResult;
+import dev.berth.server.UnsupportedPodNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,33 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StaleNetworksTest {
 
     /** Records what gc was asked to keep. */
-    private static final class RecordingNetwork implements PodNetwork {
+    private static final class RecordingNetwork extends UnsupportedPodNetwork {
         final List<Set<String>> kept = new ArrayList<>();
-
-        @Override
-        public PodNetworkResult setUp(PodNetworkRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void tearDown(String podId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void check(String podId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void usePodCidrs(PodCidrs cidrs) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public NetworkStatus status() {
-            throw new UnsupportedOperationException();
-        }
 
         @Override
         public Set<String> gc(Set<String> livePodIds) {

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.cni.NetworkStatus;
 import dev.berth.cni.PodCidrFile;
 import dev.berth.cni.PodCidrs;
-import dev.berth.cni.PodNetwork;
-import dev.berth.cni.PodNetworkRequest;
-import dev.berth.cni.PodNetworkResult;
 import dev.berth.cri.api.v1.NetworkConfig;
 import dev.berth.cri.api.v1.RuntimeConfig;
 import dev.berth.cri.api.v1.UpdateRuntimeConfigRequest;
+import dev.berth.server.UnsupportedPodNetwork;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -70,37 +67,12 @@ class PodCidrRpcsTest {
     }
 
     /** Records the CIDRs it is given; nothing else is called. */
-    private static final class RecordingNetwork implements PodNetwork {
+    private static final class RecordingNetwork extends UnsupportedPodNetwork {
         final List<PodCidrs> used = new ArrayList<>();
 
         @Override
         public void usePodCidrs(PodCidrs cidrs) {
             used.add(cidrs);
-        }
-
-        @Override
-        public PodNetworkResult setUp(PodNetworkRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void tearDown(String podId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void check(String podId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public NetworkStatus status() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Set<String> gc(Set<String> livePodIds) {
-            throw new UnsupportedOperationException();
         }
     }
 }
