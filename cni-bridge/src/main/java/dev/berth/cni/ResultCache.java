@@ -5,18 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * One JSON file per attachment ({@code <containerId>-<ifName>.json}) holding what DEL needs
@@ -24,7 +19,7 @@ import java.util.UUID;
  * result (null while ADD is under way).
  *
  * <p>Recovery relies on: files are only ever replaced whole (temp file, fsync, rename, fsync of
- * the dir), so a file that exists is complete; a temp file ({@code .tmp-*}) left by a crash is
+ * the dir, {@link AtomicFile}), so a file that exists is complete; a dot-named temp file left by a crash is
  * garbage and ignored; an entry exists from before ADD starts until DEL succeeded, so every
  * attachment that may hold resources has one.
  */
@@ -61,27 +56,9 @@ final class ResultCache {
 
     void write(Entry entry) {
         Path target = file(entry.containerId(), entry.ifName());
-        Path temp = dir.resolve(".tmp-" + target.getFileName() + "-" + UUID.randomUUID());
         try {
-            Files.createDirectories(dir);
-            byte[] bytes = json.writeValueAsBytes(entry);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            AtomicFile.write(target, json.writeValueAsBytes(entry));
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // best effort; a stray temp file is ignored by readers
-            }
             throw new UncheckedIOException("cannot write CNI result cache " + target + ": " + e.getMessage(), e);
         }
     }
